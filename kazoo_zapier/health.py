@@ -1,0 +1,62 @@
+"""Liveness and readiness for operators and orchestrators."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from kazoo_zapier.kazoo.crossbar import get_crossbar
+from kazoo_zapier.kazoo.errors import KazooError
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process answers: nothing else is checked, so a slow dependency never restarts it."""
+    return JsonResponse({"status": "ok", "version": settings.VERSION})
+
+
+def _check_database() -> str | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return None
+
+
+def _check_broker() -> str | None:
+    """django-q2's broker: Redis when REDIS_URL is set, else the ORM (the database above)."""
+    if not settings.REDIS_URL:
+        return None
+    from django_q.brokers import get_broker
+
+    if not get_broker().ping():
+        return "the broker did not answer"
+    return None
+
+
+def _check_kazoo() -> str | None:
+    get_crossbar().ping()
+    return None
+
+
+CHECKS = {"database": _check_database, "broker": _check_broker, "kazoo": _check_kazoo}
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Ready to serve: the database, the broker and Kazoo answer. 503 names what does not."""
+    results: dict[str, str] = {}
+    for name, check in CHECKS.items():
+        try:
+            problem = check()
+        except KazooError as error:
+            problem = str(error)
+        except Exception as error:  # a readiness probe reports every failure, whatever its kind
+            logger.warning("readiness check %s failed: %s", name, error)
+            problem = f"{type(error).__name__}: {error}"
+        results[name] = "ok" if problem is None else problem
+    ready = all(value == "ok" for value in results.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results},
+                        status=200 if ready else 503)

@@ -1,0 +1,1 @@
+"""The seams to Kazoo: the Crossbar REST client, the Blackhole websocket client, the simulator."""

@@ -1,0 +1,3 @@
+"""Websocket routes served by daphne through channels."""
+
+websocket_urlpatterns: list = []

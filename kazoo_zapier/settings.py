@@ -1,0 +1,256 @@
+"""Settings for kazoo-zapier, read from environment variables.
+
+Out of the box (no variable set) the service runs locally: SQLite under ./data, django-q2's ORM
+broker, the in-memory channel layer, DEBUG on and the Kazoo simulator as Kazoo. DATABASE_URL and
+REDIS_URL switch to PostgreSQL and Redis; DJANGO_ENV=production turns on what `check --deploy`
+asks for and refuses to start without a secret key and allowed hosts. README.md lists every
+variable.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+
+from kazoo_zapier.env import (
+    env_bool,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+    env_required,
+    env_str,
+    env_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("DATA_DIR", str(BASE_DIR / "data")))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+VERSION = "0.1.0"
+
+# --- Environment --------------------------------------------------------------------------------
+DJANGO_ENV = env_choice("DJANGO_ENV", "development", ("development", "production"))
+PRODUCTION = DJANGO_ENV == "production"
+
+if PRODUCTION:
+    SECRET_KEY = env_required("DJANGO_SECRET_KEY")
+    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", [])
+else:
+    # A fixed key is fine for a local checkout: nothing it signs leaves the machine.
+    SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
+    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# --- Applications -------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
+    "channels",
+    "django_q",
+    "kazoo_zapier.kazoo",
+    "accounts",
+    "events",
+    "hooks",
+    "calls",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kazoo_zapier.urls"
+WSGI_APPLICATION = "kazoo_zapier.wsgi.application"
+ASGI_APPLICATION = "kazoo_zapier.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "kazoo_zapier.context_processors.branding",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+SQLITE_PATH = DATA_DIR / "db.sqlite3"
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The listener, the workers and the web server write at the same time: WAL lets readers
+    # go on during a write, IMMEDIATE takes the write lock up front instead of failing halfway.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests run servers in other threads and processes: they need a file, not :memory:.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis: django-q2's broker, the channel layer and the cache when REDIS_URL is set ------------
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    env_url("REDIS_URL", REDIS_URL, schemes=("redis", "rediss", "unix"))
+
+CHANNEL_LAYERS = {
+    "default": (
+        {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        if REDIS_URL
+        else {"BACKEND": "channels.layers.InMemoryChannelLayer"}
+    )
+}
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+Q_CLUSTER = {
+    "name": env_str("Q_CLUSTER_NAME", "kazoo_zapier"),
+    "workers": env_int("Q_WORKERS", 2, minimum=1),
+    # A task that runs longer than this is killed; retry must be longer than timeout.
+    "timeout": env_int("Q_TIMEOUT", 120, minimum=10),
+    "retry": env_int("Q_TIMEOUT", 120, minimum=10) + 60,
+    "max_attempts": 3,
+    "save_limit": 1000,
+    "catch_up": False,
+    "label": "Task queue",
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+    Q_CLUSTER["poll"] = env_float("Q_ORM_POLL_SECONDS", 0.2, minimum=0.01)
+
+# --- Auth, OAuth 2.0 and the API ----------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "events": "Receive your call events (new, answered, missed and ended calls)",
+        "calls": "Place calls from your phone",
+    },
+    "DEFAULT_SCOPES": ["events", "calls"],
+    "PKCE_REQUIRED": True,
+    "ROTATE_REFRESH_TOKEN": True,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_ACCESS_TOKEN_SECONDS", 3600, minimum=60),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_REFRESH_TOKEN_SECONDS", 60 * 60 * 24 * 365, minimum=3600),
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 120,
+    # A refresh token used a second time within this window (Zapier's retries) is not an attack.
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 120,
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kazoo-zapier API",
+    "DESCRIPTION": "Kazoo call events as REST hooks, and click-to-call, for the Zapier app.",
+    "VERSION": VERSION,
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Internationalization and static files ------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+
+# --- Kazoo --------------------------------------------------------------------------------------
+# The defaults point at the simulator that `make run` starts (python manage.py kazoo_simulator).
+KAZOO_SIMULATOR_HOST = env_str("KAZOO_SIMULATOR_HOST", "127.0.0.1")
+KAZOO_SIMULATOR_HTTP_PORT = env_int("KAZOO_SIMULATOR_HTTP_PORT", 8800, minimum=0)
+KAZOO_SIMULATOR_WS_PORT = env_int("KAZOO_SIMULATOR_WS_PORT", 5555, minimum=0)
+KAZOO_SIMULATOR_API_KEY = "simulator-api-key-" + "0" * 46  # 64 characters, like Kazoo's
+
+KAZOO_API_URL = env_url(
+    "KAZOO_API_URL",
+    f"http://{KAZOO_SIMULATOR_HOST}:{KAZOO_SIMULATOR_HTTP_PORT}/v2",
+    schemes=("http", "https"),
+)
+KAZOO_WS_URL = env_url(
+    "KAZOO_WS_URL", f"ws://{KAZOO_SIMULATOR_HOST}:{KAZOO_SIMULATOR_WS_PORT}", schemes=("ws", "wss")
+)
+KAZOO_API_KEY = env_required("KAZOO_API_KEY") if PRODUCTION else env_str(
+    "KAZOO_API_KEY", KAZOO_SIMULATOR_API_KEY
+)
+KAZOO_TIMEOUT_SECONDS = env_float("KAZOO_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+KAZOO_CONNECT_TIMEOUT_SECONDS = env_float("KAZOO_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
+
+# --- Product ------------------------------------------------------------------------------------
+DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "DE").upper()
+ZAPIER_APP_URL = env_str("ZAPIER_APP_URL", "https://zapier.com/apps")
+BRANDING = {
+    "name": env_str("PROVIDER_NAME", "Example Telecom"),
+    "portal_url": env_str("PROVIDER_PORTAL_URL", ""),
+    "logo_url": env_str("PROVIDER_LOGO_URL", ""),
+    "primary_color": env_str("PROVIDER_PRIMARY_COLOR", "#0b5cad"),
+    "accent_color": env_str("PROVIDER_ACCENT_COLOR", "#f59e0b"),
+    "support_email": env_str("PROVIDER_SUPPORT_EMAIL", ""),
+}
+
+# --- Security for production (manage.py check --deploy) -----------------------------------------
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # /healthz and /readyz are probed over plain HTTP from inside the cluster.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- Logging ------------------------------------------------------------------------------------
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"))
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {"django": {"level": "INFO"}, "websocket": {"level": "WARNING"}},
+}

@@ -1,0 +1,5 @@
+"""Fixtures shared by the whole suite. Each group of fixtures lives in tests/fixtures/."""
+
+pytest_plugins = [
+    "tests.fixtures.simulator",
+]
