@@ -86,7 +86,6 @@ def env_url(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     value = env_str(name, default)
     scheme = value.split("://", 1)[0] if "://" in value else ""
     if scheme not in schemes:
-        raise ImproperlyConfigured(
-            f"{name}={value!r} must be a URL starting with {' or '.join(s + '://' for s in schemes)}"
-        )
+        allowed = " or ".join(f"{s}://" for s in schemes)
+        raise ImproperlyConfigured(f"{name}={value!r} must be a URL starting with {allowed}")
     return value.rstrip("/")

@@ -58,5 +58,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
             problem = f"{type(error).__name__}: {error}"
         results[name] = "ok" if problem is None else problem
     ready = all(value == "ok" for value in results.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results},
-                        status=200 if ready else 503)
+    return JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": results},
+        status=200 if ready else 503,
+    )

@@ -38,7 +38,9 @@ if PRODUCTION:
 else:
     # A fixed key is fine for a local checkout: nothing it signs leaves the machine.
     SECRET_KEY = env_str("DJANGO_SECRET_KEY", "dev-only-insecure-key-" + "x" * 40)
-    ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
+    ALLOWED_HOSTS = env_list(
+        "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    )
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -96,7 +98,9 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "db.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The listener, the workers and the web server write at the same time: WAL lets readers
     # go on during a write, IMMEDIATE takes the write lock up front instead of failing halfway.
@@ -166,7 +170,9 @@ OAUTH2_PROVIDER = {
     "PKCE_REQUIRED": True,
     "ROTATE_REFRESH_TOKEN": True,
     "ACCESS_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_ACCESS_TOKEN_SECONDS", 3600, minimum=60),
-    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int("OAUTH_REFRESH_TOKEN_SECONDS", 60 * 60 * 24 * 365, minimum=3600),
+    "REFRESH_TOKEN_EXPIRE_SECONDS": env_int(
+        "OAUTH_REFRESH_TOKEN_SECONDS", 60 * 60 * 24 * 365, minimum=3600
+    ),
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 120,
     # A refresh token used a second time within this window (Zapier's retries) is not an attack.
     "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 120,
@@ -214,8 +220,10 @@ KAZOO_API_URL = env_url(
 KAZOO_WS_URL = env_url(
     "KAZOO_WS_URL", f"ws://{KAZOO_SIMULATOR_HOST}:{KAZOO_SIMULATOR_WS_PORT}", schemes=("ws", "wss")
 )
-KAZOO_API_KEY = env_required("KAZOO_API_KEY") if PRODUCTION else env_str(
-    "KAZOO_API_KEY", KAZOO_SIMULATOR_API_KEY
+KAZOO_API_KEY = (
+    env_required("KAZOO_API_KEY")
+    if PRODUCTION
+    else env_str("KAZOO_API_KEY", KAZOO_SIMULATOR_API_KEY)
 )
 KAZOO_TIMEOUT_SECONDS = env_float("KAZOO_TIMEOUT_SECONDS", 10.0, minimum=0.1)
 KAZOO_CONNECT_TIMEOUT_SECONDS = env_float("KAZOO_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
