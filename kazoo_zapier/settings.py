@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,8 +175,19 @@ OAUTH2_PROVIDER = {
         "OAUTH_REFRESH_TOKEN_SECONDS", 60 * 60 * 24 * 365, minimum=3600
     ),
     "AUTHORIZATION_CODE_EXPIRE_SECONDS": 120,
-    # A refresh token used a second time within this window (Zapier's retries) is not an attack.
-    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 120,
+    # RFC 9700, the OAuth 2.0 security best practice, adopted now rather than when
+    # django-oauth-toolkit 4.0 makes it the default: no implicit or password grant, PKCE S256
+    # only, tokens only in the Authorization header, hashed token storage (the admin can never
+    # show a token's value), and a replayed refresh token revokes its whole family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # Zapier's redirect URI is https; plain http only for local development and tests.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
 }
 
 REST_FRAMEWORK = {
@@ -204,6 +216,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(DATA_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Locally, serve straight from the apps' folders: no collectstatic step before `make run`.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Kazoo --------------------------------------------------------------------------------------
 # The defaults point at the simulator that `make run` starts (python manage.py kazoo_simulator).

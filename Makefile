@@ -1,0 +1,39 @@
+# The two commands: `make run` and `make test`. Each sets up what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test lint install migrate demo browser bench clean
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+# Everything at once, from the Procfile: the web server, the workers, the Kazoo simulator.
+run: demo
+	$(BIN)/honcho start
+
+# Debian's Chromium for the browser tests (test tools' own browser downloads cannot work here).
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && apt-get install -y -qq chromium)
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Seed the local demo (a staff login for the admin); safe to run again."
+
+    def handle(self, *args, **options):
+        try:
+            demo = seed_demo()
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            "\n".join(
+                [
+                    "",
+                    "kazoo-zapier is starting:",
+                    "  admin (provider staff):  http://127.0.0.1:8000/admin/"
+                    f"  user {demo.staff_username} / password {demo.staff_password}",
+                    "  health:                  http://127.0.0.1:8000/readyz",
+                    f"  Kazoo simulator account: {demo.kazoo_account_name!r}, users "
+                    f"{', '.join(demo.kazoo_usernames)} / password {demo.kazoo_password}",
+                    "",
+                ]
+            )
+        )
