@@ -1,0 +1,43 @@
+"""Liveness and readiness, as an operator's probe sees them."""
+
+import pytest
+
+from kazoo_zapier.kazoo.crossbar import get_crossbar
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_without_checking_anything(client, settings):
+    settings.KAZOO_API_URL = "http://127.0.0.1:9/v2"
+    get_crossbar.cache_clear()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_readyz_is_ready_when_the_database_the_broker_and_kazoo_answer(client, kazoo_sim):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json()
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "kazoo": "ok"}
+
+
+def test_readyz_names_kazoo_when_it_is_unreachable(client, settings):
+    settings.KAZOO_API_URL = "http://127.0.0.1:9/v2"
+    settings.KAZOO_CONNECT_TIMEOUT_SECONDS = 0.5
+    get_crossbar.cache_clear()
+    try:
+        response = client.get("/readyz")
+    finally:
+        get_crossbar.cache_clear()
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"] == "ok"
+    assert "unreachable" in body["checks"]["kazoo"]
+
+
+def test_readyz_names_kazoo_when_it_answers_with_errors(client, kazoo_sim):
+    get_crossbar().token()
+    kazoo_sim.faults.fail_next(status=503, count=5)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "503" in response.json()["checks"]["kazoo"]
