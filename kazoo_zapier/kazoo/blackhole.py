@@ -24,6 +24,7 @@ import json
 import logging
 import queue
 import random
+import socket
 import threading
 import time
 import uuid
@@ -229,7 +230,7 @@ class BlackholeClient:
         if reader is not None:
             reader.join(min(1.0, _remaining(deadline)))
             if reader.is_alive() and ws is not None:
-                ws.abort()  # Kazoo did not answer the close: cut the socket under recv
+                _cut(ws)  # Kazoo did not answer the close: cut the socket under recv
             reader.join(_remaining(deadline))
         if control is not None:
             control.join(_remaining(deadline))
@@ -436,13 +437,15 @@ class BlackholeClient:
         if ws is None:
             return
         last_frame = self._last_frame_at or 0.0
-        if last_ping > last_frame and now - last_ping > self._pong_timeout:
+        awaiting_pong = last_ping > last_frame
+        if awaiting_pong and now - last_ping > self._pong_timeout:
             self._note_error(
                 f"nothing received for {now - last_frame:.1f} s, not even a pong: reconnecting"
             )
-            ws.abort()  # the reader's recv fails and it reconnects
+            _cut(ws)  # the reader's recv fails and it reconnects
             return
-        if now - last_ping >= self._ping_interval:
+        # No new ping while one is unanswered: the dead-peer clock runs from the first one.
+        if not awaiting_pong and now - last_ping >= self._ping_interval:
             with self._lock:
                 self._last_ping_at = now
             try:
@@ -554,6 +557,17 @@ class BlackholeClient:
         # the log at the rate it floods the socket.
         if count <= 10 or count % 1000 == 0:
             logger.warning("Blackhole frame rejected (%s, #%d): %s", reason, count, detail)
+
+
+def _cut(ws: websocket.WebSocket) -> None:
+    """Wake a thread blocked in recv on `ws` by shutting the socket down under it.
+
+    Not ws.abort(): that does nothing once send_close() has marked the socket closed.
+    """
+    sock = ws.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def _remaining(deadline: float) -> float:
