@@ -33,3 +33,22 @@ class Event(models.Model):
     @property
     def summary(self) -> str:
         return self.payload.get("summary", "")
+
+
+class ListenerState(models.Model):
+    """What one listener process must not lose across a restart, and what it reports.
+
+    `call_state` is the normalizer's per-call state (which calls rang whom, what was emitted), so
+    that a restarted listener still ends every call it started. `health` is its last report, read
+    by /readyz and the staff pages; `heartbeat_at` says how fresh that report is.
+    """
+
+    name = models.CharField(primary_key=True, max_length=64, default="default")
+    call_state = models.JSONField(default=dict, blank=True)
+    acdc_state = models.JSONField(default=dict, blank=True)
+    health = models.JSONField(default=dict, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"listener {self.name}"
