@@ -381,6 +381,8 @@ class KazooSimulator:
             scenario = self._build(request.match_info["name"], params)
         except UnknownScenario as error:
             return web.json_response({"error": str(error)}, status=404)
+        except ImportError as error:
+            return web.json_response({"error": f"no scenario engine: {error}"}, status=503)
         except (TypeError, ValueError, KeyError, StopIteration) as error:
             return web.json_response({"error": f"bad parameters: {error!r}"}, status=400)
         task = self._start_play(scenario)
