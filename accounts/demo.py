@@ -4,11 +4,19 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from oauth2_provider.models import get_application_model
 
 from kazoo_zapier.kazoo.simulator.world import DEMO_PASSWORD, demo_world
 
 STAFF_USERNAME = "admin"
 STAFF_PASSWORD = "admin"  # noqa: S105 - local demo only; seed_demo refuses to run in production
+
+# A local OAuth client for trying the flow without Zapier: `zapier-platform invoke auth start`
+# listens on http://localhost:9000 by default. Known credentials: local demo only.
+DEMO_CLIENT_NAME = "Zapier (local demo)"
+DEMO_CLIENT_ID = "demo-zapier-client"
+DEMO_CLIENT_SECRET = "demo-zapier-secret"  # noqa: S105 - local demo only
+DEMO_REDIRECT_URIS = ("http://localhost:9000", "http://127.0.0.1:9000")
 
 
 @dataclass(frozen=True)
@@ -18,6 +26,9 @@ class DemoCredentials:
     kazoo_account_name: str
     kazoo_usernames: tuple[str, ...]
     kazoo_password: str
+    oauth_client_id: str
+    oauth_client_secret: str
+    oauth_redirect_uris: tuple[str, ...]
 
 
 def seed_demo() -> DemoCredentials:
@@ -27,6 +38,7 @@ def seed_demo() -> DemoCredentials:
     User = get_user_model()
     if not User.objects.filter(username=STAFF_USERNAME).exists():
         User.objects.create_superuser(STAFF_USERNAME, "admin@localhost", STAFF_PASSWORD)
+    _seed_demo_client()
     world = demo_world()
     return DemoCredentials(
         staff_username=STAFF_USERNAME,
@@ -34,4 +46,22 @@ def seed_demo() -> DemoCredentials:
         kazoo_account_name=world.demo.name,
         kazoo_usernames=tuple(user.username for user in world.demo.users),
         kazoo_password=DEMO_PASSWORD,
+        oauth_client_id=DEMO_CLIENT_ID,
+        oauth_client_secret=DEMO_CLIENT_SECRET,
+        oauth_redirect_uris=DEMO_REDIRECT_URIS,
+    )
+
+
+def _seed_demo_client() -> None:
+    Application = get_application_model()
+    if Application.objects.filter(client_id=DEMO_CLIENT_ID).exists():
+        return
+    Application.objects.create(
+        name=DEMO_CLIENT_NAME,
+        client_id=DEMO_CLIENT_ID,
+        client_secret=DEMO_CLIENT_SECRET,  # hashed on save
+        client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris=" ".join(DEMO_REDIRECT_URIS),
+        skip_authorization=False,
     )

@@ -7,6 +7,7 @@ asks for and refuses to start without a secret key and allowed hosts. README.md 
 variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "oauth2_provider",
+    "axes",
     "channels",
     "django_q",
     "kazoo_zapier.kazoo",
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a django-axes lock-out into the branded sign-in page (accounts.views).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kazoo_zapier.urls"
@@ -161,6 +165,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/connect/"
+# Axes first: it refuses locked-out attempts. Kazoo users sign in with Kazoo credentials;
+# Django passwords are for staff only (accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.KazooBackend",
+    "accounts.backends.StaffBackend",
+]
+# django-axes: repeated failed sign-ins for one account name + username from one address
+# lock that combination out for a while (a cool-off), then it may try again.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+AXES_RESET_ON_SUCCESS = True
 
 OAUTH2_PROVIDER = {
     "SCOPES": {
@@ -186,6 +206,8 @@ OAUTH2_PROVIDER = {
     "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
     "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
     "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # DOT's validator, plus: a user disabled or deleted in Kazoo cannot refresh.
+    "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.KazooOAuth2Validator",
     # Zapier's redirect URI is https; plain http only for local development and tests.
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"] if PRODUCTION else ["http", "https"],
 }
@@ -198,6 +220,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # Errors as {"code", "detail"} (API.md), Kazoo failures as 502/503.
+    "EXCEPTION_HANDLER": "kazoo_zapier.api.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {

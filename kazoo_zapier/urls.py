@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
+from accounts import urls as accounts_urls
 from kazoo_zapier import health
 
 admin.site.site_header = "kazoo-zapier"
@@ -10,4 +11,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("", include(accounts_urls.urlpatterns)),
+    path("oauth/", include(accounts_urls.oauth_urlpatterns, namespace="oauth2_provider")),
+    path("api/v1/", include(accounts_urls.api_urlpatterns)),
 ]
+
+# Branded error pages (Django's default 500 renders without the request, so without branding).
+handler400 = "accounts.views.bad_request"
+handler403 = "accounts.views.permission_denied"
+handler404 = "accounts.views.page_not_found"
+handler500 = "accounts.views.server_error"

@@ -4,7 +4,7 @@ from accounts.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Seed the local demo (a staff login for the admin); safe to run again."
+    help = "Seed the local demo (a staff login, a local OAuth client); safe to run again."
 
     def handle(self, *args, **options):
         try:
@@ -21,6 +21,10 @@ class Command(BaseCommand):
                     "  health:                  http://127.0.0.1:8000/readyz",
                     f"  Kazoo simulator account: {demo.kazoo_account_name!r}, users "
                     f"{', '.join(demo.kazoo_usernames)} / password {demo.kazoo_password}",
+                    "  connect page:            http://127.0.0.1:8000/connect/",
+                    f"  demo OAuth client:       client_id {demo.oauth_client_id} / secret "
+                    f"{demo.oauth_client_secret}, redirect URIs "
+                    f"{' '.join(demo.oauth_redirect_uris)}",
                     "",
                 ]
             )

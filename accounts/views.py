@@ -1,0 +1,109 @@
+"""The branded pages: sign-in, consent, the connect page, errors."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+from oauth2_provider.models import get_application_model
+from oauth2_provider.views import AuthorizationView
+
+from accounts.forms import KazooSignInForm
+from accounts.services import authorized_applications, kazoo_profile, revoke_tokens
+
+LOCKED_OUT = (
+    "Too many failed sign-ins for this user. For your security, sign-in is paused for "
+    "{minutes} minutes; try again later."
+)
+
+
+class SignInView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = KazooSignInForm
+
+    def get_default_redirect_url(self) -> str:
+        return settings.LOGIN_REDIRECT_URL
+
+
+class SignOutView(LogoutView):
+    next_page = "connect"
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' lock-out answer: the sign-in page again, branded, saying why (429)."""
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None:
+        data.pop("password", None)
+    form = KazooSignInForm(request, data=None, initial=_initial(data))
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {
+        "form": form,
+        "locked_out": LOCKED_OUT.format(minutes=minutes),
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "accounts/login.html", context, status=429)
+
+
+def _initial(data: Any) -> dict[str, str]:
+    if not data:
+        return {}
+    return {"account_name": data.get("account_name", ""), "username": data.get("username", "")}
+
+
+class ConsentView(AuthorizationView):
+    """django-oauth-toolkit's authorization view, for Kazoo users only.
+
+    A token must speak for a Kazoo user; a staff session (the admin) is sent to the Kazoo sign-in.
+    """
+
+    template_name = "oauth2_provider/authorize.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated and kazoo_profile(request.user) is None:
+            logout(request)
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+
+def connect(request: HttpRequest) -> HttpResponse:
+    """The page the provider's portal links to: what the integration does, and your apps."""
+    profile = kazoo_profile(request.user)
+    context = {
+        "profile": profile,
+        "zapier_app_url": settings.ZAPIER_APP_URL,
+        "authorized": authorized_applications(request.user) if profile else [],
+    }
+    return render(request, "accounts/connect.html", context)
+
+
+@require_POST
+@login_required
+def revoke_application(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = get_object_or_404(get_application_model(), pk=application_id)
+    if revoke_tokens(request.user, application):
+        messages.success(request, f"{application.name} is disconnected.")
+    return redirect("connect")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Django's default renders 500.html without the request, so the page would lose the branding.
+    return render(request, "errors/500.html", status=500)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
