@@ -1,14 +1,19 @@
-"""The Blackhole client against a real websocket peer: the simulator, and for the dead-peer case a
-silent server of our own (the simulator always answers pings, as cowboy does)."""
+"""The Blackhole client against a real websocket peer: the Kazoo simulator, and for the dead-peer
+case a silent server of our own (the simulator always answers pings, as cowboy does)."""
 
 import base64
 import hashlib
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from kazoo_zapier.kazoo.blackhole import BlackholeClient, backoff_delay
+import pytest
+import requests
+
+from kazoo_zapier.kazoo.blackhole import ACTIVE, FAILED, BlackholeClient, backoff_delay
+from kazoo_zapier.kazoo.simulator import KazooSimulator
 
 WAIT_SECONDS = 15.0
 
@@ -111,3 +116,275 @@ def test_the_upgrade_request_carries_no_subprotocol():
         assert "sec-websocket-protocol" not in peer.requests[0].lower()
     finally:
         peer.close()
+
+
+# --------------------------------------------------------------------- against the simulator
+ANSWER = "call.CHANNEL_ANSWER.*"
+HOLD = "call.CHANNEL_HOLD.*"
+UNKNOWN_ACCOUNT = "0123456789abcdef0123456789abcdef"
+
+
+def fresh_token(sim: KazooSimulator) -> str:
+    """A new api_auth token from the simulator's Crossbar, as the provider's key gets one."""
+    response = requests.put(
+        f"{sim.api_url}/api_auth", json={"data": {"api_key": sim.world.api_key}}, timeout=5
+    )
+    response.raise_for_status()
+    return response.json()["auth_token"]
+
+
+class Recorder:
+    """The consumer's side: what reached each callback, in order, from the dispatcher thread."""
+
+    def __init__(self, sim: KazooSimulator) -> None:
+        self.sim = sim
+        self.events: list[dict[str, Any]] = []
+        self.refusals: list[tuple[str, str, list[str]]] = []
+        self.connects: list[bool] = []
+        self.token_calls = 0
+
+    def token(self) -> str:
+        self.token_calls += 1
+        return fresh_token(self.sim)
+
+    def call_ids(self) -> list[str]:
+        return [envelope["data"]["call_id"] for envelope in self.events]
+
+
+@pytest.fixture
+def recorder(kazoo_sim: KazooSimulator) -> Recorder:
+    return Recorder(kazoo_sim)
+
+
+@pytest.fixture
+def client(kazoo_sim: KazooSimulator, recorder: Recorder) -> Iterator[BlackholeClient]:
+    blackhole = BlackholeClient(
+        kazoo_sim.ws_url,
+        recorder.token,
+        recorder.events.append,
+        on_subscription_error=lambda *refusal: recorder.refusals.append(refusal),
+        on_connect=recorder.connects.append,
+        backoff_initial=0.05,
+    )
+    blackhole.start()
+    yield blackhole
+    assert blackhole.stop(timeout=10) is True
+
+
+def states(client: BlackholeClient) -> dict[tuple[str, str], str]:
+    return client.snapshot().subscriptions
+
+
+def wait_settled(client: BlackholeClient, expected: dict[tuple[str, str], str]) -> None:
+    wait_for(lambda: states(client) == expected, f"subscriptions {expected}, got {states(client)}")
+
+
+def publish(sim: KazooSimulator, account_id: str, call_id: str, name: str = "CHANNEL_ANSWER"):
+    return sim.publish(account_id, name, {"call_id": call_id, "event_name": name})
+
+
+def test_events_reach_on_event_for_the_subscribed_account_only(kazoo_sim, client, recorder):
+    demo, other = kazoo_sim.world.demo.id, kazoo_sim.world.other.id
+    client.set_subscriptions([(demo, ANSWER)])
+    wait_settled(client, {(demo, ANSWER): ACTIVE})
+
+    publish(kazoo_sim, demo, "demo-1")
+    assert publish(kazoo_sim, other, "other-1") == 0  # nobody subscribed for that account
+    publish(kazoo_sim, demo, "demo-2")
+    wait_for(lambda: "demo-2" in recorder.call_ids(), "the second demo event")
+
+    # One socket delivers in order: "other-1" would have come before "demo-2".
+    assert recorder.call_ids() == ["demo-1", "demo-2"]
+    envelope = recorder.events[0]
+    assert envelope["action"] == "event"
+    assert envelope["name"] == "CHANNEL_ANSWER"
+    assert envelope["subscription_key"] == f"call.{demo}.CHANNEL_ANSWER.*"
+    status = client.snapshot()
+    assert status.events_dispatched == 2
+    assert status.connected and status.reconnects == 0 and status.rejected == {}
+    assert recorder.connects == [False]
+
+
+def test_error_replies_fail_only_their_subscription_and_the_socket_stays_usable(
+    kazoo_sim, client, recorder
+):
+    demo = kazoo_sim.world.demo.id
+    bad_event = (demo, "call.NOT_AN_EVENT.*")
+    bad_binding = (demo, "conference.command.*")
+    unknown_account = (UNKNOWN_ACCOUNT, ANSWER)
+    client.set_subscriptions([bad_event, bad_binding, unknown_account, (demo, ANSWER)])
+    wait_settled(
+        client,
+        {bad_event: FAILED, bad_binding: FAILED, unknown_account: FAILED, (demo, ANSWER): ACTIVE},
+    )
+
+    errors = client.snapshot().subscription_errors
+    assert errors == {
+        bad_event: ["event NOT_AN_EVENT not supported"],
+        bad_binding: ["no available subscriptions to requested binding"],
+        unknown_account: ["unauthorized account id"],
+    }
+    wait_for(lambda: len(recorder.refusals) == 3, "three refusals told to the consumer")
+    assert sorted(recorder.refusals) == sorted(
+        (account, binding, messages) for (account, binding), messages in errors.items()
+    )
+    publish(kazoo_sim, demo, "after-errors")
+    wait_for(lambda: recorder.call_ids() == ["after-errors"], "an event after the errors")
+    assert client.snapshot().reconnects == 0
+
+
+def test_an_expired_token_is_refused_and_a_fresh_one_works_on_the_same_socket(kazoo_sim, recorder):
+    demo = kazoo_sim.world.demo.id
+    stale = fresh_token(kazoo_sim)
+    kazoo_sim.faults.expire_tokens()
+    tokens = iter([stale])
+
+    def stale_then_fresh() -> str:
+        return next(tokens, None) or fresh_token(kazoo_sim)
+
+    with BlackholeClient(kazoo_sim.ws_url, stale_then_fresh, recorder.events.append) as client:
+        client.set_subscriptions([(demo, ANSWER)])
+        wait_settled(client, {(demo, ANSWER): FAILED})
+        assert client.snapshot().subscription_errors == {
+            (demo, ANSWER): [f"failed to authenticate token {stale}"]
+        }
+
+        client.set_subscriptions([(demo, ANSWER), (demo, HOLD)])
+        wait_settled(client, {(demo, ANSWER): FAILED, (demo, HOLD): ACTIVE})
+        publish(kazoo_sim, demo, "held", name="CHANNEL_HOLD")
+        wait_for(lambda: [e["data"]["call_id"] for e in recorder.events] == ["held"], "event")
+        assert client.snapshot().reconnects == 0
+
+
+def test_set_subscriptions_sends_only_the_differences(kazoo_sim, client, recorder):
+    demo, other = kazoo_sim.world.demo.id, kazoo_sim.world.other.id
+    client.set_subscriptions([(demo, ANSWER), (demo, HOLD)])
+    wait_settled(client, {(demo, ANSWER): ACTIVE, (demo, HOLD): ACTIVE})
+    assert client.snapshot().frames_received == 2  # one reply per subscribe
+
+    client.set_subscriptions([(demo, HOLD), (other, ANSWER)])
+    wait_settled(client, {(demo, HOLD): ACTIVE, (other, ANSWER): ACTIVE})
+    # One unsubscribe and one subscribe: (demo, HOLD) was not sent again.
+    assert client.snapshot().frames_received == 4
+    assert kazoo_sim.stats()["subscriptions"] == [sorted([(demo, HOLD), (other, ANSWER)])]
+
+    publish(kazoo_sim, demo, "no-longer-wanted")
+    publish(kazoo_sim, other, "newly-wanted")
+    publish(kazoo_sim, demo, "still-wanted", name="CHANNEL_HOLD")
+    wait_for(lambda: "still-wanted" in recorder.call_ids(), "the last event")
+    assert recorder.call_ids() == ["newly-wanted", "still-wanted"]
+
+    client.set_subscriptions([])
+    wait_settled(client, {})
+    assert kazoo_sim.stats()["subscriptions"] == [[]]
+
+
+def test_a_dropped_socket_reconnects_resubscribes_and_events_flow_again(
+    kazoo_sim, client, recorder
+):
+    demo = kazoo_sim.world.demo.id
+    client.set_subscriptions([(demo, ANSWER)])
+    wait_settled(client, {(demo, ANSWER): ACTIVE})
+    publish(kazoo_sim, demo, "before")
+    wait_for(lambda: recorder.call_ids() == ["before"], "the event before the cut")
+    token_calls = recorder.token_calls
+
+    kazoo_sim.faults.drop_sockets()
+
+    wait_for(lambda: client.snapshot().reconnects == 1, "one reconnect")
+    wait_settled(client, {(demo, ANSWER): ACTIVE})
+    assert recorder.token_calls > token_calls  # re-authenticated with a token asked anew
+    assert kazoo_sim.stats()["subscriptions"] == [[(demo, ANSWER)]]
+    publish(kazoo_sim, demo, "after")
+    wait_for(lambda: recorder.call_ids() == ["before", "after"], "the event after the reconnect")
+    assert client.snapshot().reconnects == 1
+    assert recorder.connects == [False, True]
+
+
+def test_expired_tokens_at_reconnect_time_a_new_token_is_asked_for(kazoo_sim, client, recorder):
+    demo = kazoo_sim.world.demo.id
+    client.set_subscriptions([(demo, ANSWER)])
+    wait_settled(client, {(demo, ANSWER): ACTIVE})
+
+    kazoo_sim.faults.expire_tokens()  # the token the client used is dead now
+    kazoo_sim.faults.drop_sockets()
+
+    wait_for(lambda: client.snapshot().reconnects == 1, "one reconnect")
+    # A reused token would leave this failed with "failed to authenticate token".
+    wait_settled(client, {(demo, ANSWER): ACTIVE})
+    publish(kazoo_sim, demo, "after")
+    wait_for(lambda: recorder.call_ids() == ["after"], "the event after the reconnect")
+
+
+def test_bad_frames_are_rejected_by_reason_and_the_good_events_around_them_all_arrive(
+    kazoo_sim, client, recorder
+):
+    demo = kazoo_sim.world.demo.id
+    client.set_subscriptions([(demo, ANSWER)])
+    wait_settled(client, {(demo, ANSWER): ACTIVE})
+    # Valid JSON and an event: dispatched if it were parsed, so it proves it is not.
+    huge = '{"action":"event","name":"HUGE","data":{"call_id":"huge","pad":"%s"}}' % (
+        "x" * (2 * 1024 * 1024)
+    )
+
+    publish(kazoo_sim, demo, "good-1")
+    kazoo_sim.send_raw("not json")
+    publish(kazoo_sim, demo, "good-2")
+    kazoo_sim.send_raw("[1, 2]")
+    kazoo_sim.send_raw(b"\xff\xfe not utf-8")
+    publish(kazoo_sim, demo, "good-3")
+    kazoo_sim.send_raw('{"action": "party"}')
+    kazoo_sim.send_raw('"a string"')
+    publish(kazoo_sim, demo, "good-4")
+    kazoo_sim.send_raw(huge)
+    publish(kazoo_sim, demo, "good-5")
+
+    wait_for(lambda: "good-5" in recorder.call_ids(), "the last good event")
+    assert recorder.call_ids() == ["good-1", "good-2", "good-3", "good-4", "good-5"]
+    status = client.snapshot()
+    assert status.rejected == {"not_json": 2, "not_object": 2, "unknown_action": 1, "too_large": 1}
+    assert status.connected and status.reconnects == 0
+
+
+def test_a_consumer_that_raises_does_not_stop_the_stream(kazoo_sim, recorder):
+    demo = kazoo_sim.world.demo.id
+
+    def on_event(envelope: dict[str, Any]) -> None:
+        if envelope["data"]["call_id"] == "poison":
+            raise ValueError("the consumer's bug")
+        recorder.events.append(envelope)
+
+    with BlackholeClient(kazoo_sim.ws_url, recorder.token, on_event) as client:
+        client.set_subscriptions([(demo, ANSWER)])
+        wait_settled(client, {(demo, ANSWER): ACTIVE})
+        publish(kazoo_sim, demo, "poison")
+        publish(kazoo_sim, demo, "fine")
+        wait_for(lambda: recorder.call_ids() == ["fine"], "the event after the failing one")
+        assert client.snapshot().consumer_errors == 1
+
+
+def test_stop_dispatches_every_frame_already_received(kazoo_sim, recorder):
+    demo = kazoo_sim.world.demo.id
+    gate = threading.Event()
+
+    def slow_consumer(envelope: dict[str, Any]) -> None:
+        gate.wait(WAIT_SECONDS)  # holds the dispatcher so frames pile up in the queue
+        recorder.events.append(envelope)
+
+    client = BlackholeClient(kazoo_sim.ws_url, recorder.token, slow_consumer).start()
+    client.set_subscriptions([(demo, ANSWER)])
+    wait_settled(client, {(demo, ANSWER): ACTIVE})
+    for n in range(50):
+        publish(kazoo_sim, demo, f"call-{n}")
+    wait_for(lambda: client.snapshot().frames_received == 1 + 50, "all 50 events received")
+
+    stopped: list[bool] = []
+    stopper = threading.Thread(target=lambda: stopped.append(client.stop(timeout=WAIT_SECONDS)))
+    stopper.start()
+    wait_for(lambda: not client.snapshot().connected, "the socket closed by stop()")
+    assert len(recorder.events) < 50  # still queued when the socket closed
+    gate.set()
+    stopper.join(WAIT_SECONDS)
+
+    assert stopped == [True]
+    assert recorder.call_ids() == [f"call-{n}" for n in range(50)]
