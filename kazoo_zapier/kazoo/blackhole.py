@@ -54,6 +54,7 @@ UNKNOWN_ACTION = "unknown_action"
 BAD_REPLY = "bad_reply"
 
 DEFAULT_MAX_FRAME_BYTES = 1024 * 1024
+REDACTED = "<redacted>"
 
 
 def backoff_delay(attempt: int, *, initial: float, maximum: float) -> float:
@@ -184,7 +185,8 @@ class BlackholeClient:
         self._last_error: str | None = None
         self._desired: set[Pair] = set()
         self._subscriptions: dict[Pair, _Subscription] = {}
-        self._requests: dict[str, tuple[str, Pair]] = {}  # request_id -> (action, pair)
+        # request_id -> (action, pair, token sent): the token only to redact it from errors.
+        self._requests: dict[str, tuple[str, Pair, str]] = {}
         self._rejected: Counter[str] = Counter()
         self._last_ping_at = 0.0  # monotonic
 
@@ -316,7 +318,7 @@ class BlackholeClient:
             if action == "unsubscribe":
                 sub.state = UNSUBSCRIBING
             # Recorded before sending, so that a fast reply always finds its request.
-            self._requests[request_id] = (action, pair)
+            self._requests[request_id] = (action, pair, token)
         account_id, binding = pair
         message = {
             "action": action,
@@ -493,7 +495,6 @@ class BlackholeClient:
         if not isinstance(request_id, str) or status not in ("success", "error"):
             self._reject(BAD_REPLY, _excerpt(data))
             return
-        errors = _error_strings(reply) if status == "error" else []
         failed: Pair | None = None
         with self._lock:
             request = self._requests.pop(request_id, None)
@@ -501,7 +502,13 @@ class BlackholeClient:
                 # A reply from a previous socket, or to a request we did not send.
                 logger.debug("Blackhole reply to an unknown request %s", request_id)
                 return
-            action, pair = request
+            action, pair, token = request
+            # Kazoo echoes the token ("failed to authenticate token <T>"); status reports and
+            # logs must not carry credentials, expired or not.
+            errors = [
+                error.replace(token, REDACTED) if token else error
+                for error in (_error_strings(reply) if status == "error" else [])
+            ]
             sub = self._subscriptions.get(pair)
             if sub is None or sub.request_id != request_id:
                 return  # superseded by a later request for the same pair
