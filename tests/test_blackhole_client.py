@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 import requests
 
-from kazoo_zapier.kazoo.blackhole import ACTIVE, FAILED, BlackholeClient, backoff_delay
+from kazoo_zapier.kazoo.blackhole import (
+    ACTIVE,
+    FAILED,
+    BlackholeClient,
+    backoff_delay,
+    client_from_settings,
+)
 from kazoo_zapier.kazoo.simulator import KazooSimulator
 
 WAIT_SECONDS = 15.0
@@ -389,3 +395,13 @@ def test_stop_dispatches_every_frame_already_received(kazoo_sim, recorder):
 
     assert stopped == [True]
     assert recorder.call_ids() == [f"call-{n}" for n in range(50)]
+
+
+def test_the_client_from_settings_uses_kazoo_ws_url_and_the_crossbar_token(kazoo_sim, recorder):
+    demo = kazoo_sim.world.demo.id
+    with client_from_settings(recorder.events.append) as client:
+        assert client.url == kazoo_sim.ws_url
+        client.set_subscriptions([(demo, ANSWER)])
+        wait_settled(client, {(demo, ANSWER): ACTIVE})
+        publish(kazoo_sim, demo, "via-settings")
+        wait_for(lambda: recorder.call_ids() == ["via-settings"], "the event")
