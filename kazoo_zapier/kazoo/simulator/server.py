@@ -316,12 +316,13 @@ class KazooSimulator:
             due = int(elapsed * calls_per_second) + 1
             # Catch up after a stall, but never more than a second's worth at once.
             behind = min(due - self._load_started, max(1, int(calls_per_second)))
-            if behind > 0:
+            for _ in range(behind):
+                # One at a time: random_mix staggers a batch's starts, the load paces them itself.
                 for scenario in scenarios.random_mix(
-                    self.world, rng=rng, start=time.time(), count=behind
+                    self.world, rng=rng, start=time.time(), count=1
                 ):
                     self._start_play(scenario)
-                self._load_started += behind
+                self._load_started += 1
             next_due = began + self._load_started / calls_per_second
             await asyncio.sleep(max(0.0005, next_due - loop.time()))
 
