@@ -119,6 +119,9 @@ class Recorder:
         self._event(leg, at, "CHANNEL_UNHOLD")
 
     def destroy(self, leg: Leg, at: float, cause: str) -> None:
+        if leg.to_tag is None:
+            # Even an unanswered leg has one by now: from the 180 it got, or the 487 it sent.
+            leg.to_tag = random_tag(self.rng, 13)
         fields = leg.destroy_fields(self.unix(at), cause, self.rng)
         self._event(leg, at, "CHANNEL_DESTROY", **fields)
 
