@@ -1,0 +1,143 @@
+"""Subscriptions (REST hooks), their deliveries (the outbox) and every HTTP attempt.
+
+A Delivery is one event for one hook. Its state (status, attempts, next attempt time, lease) lives
+on its row, so any process may crash at any moment and the next one resumes from the rows.
+"""
+
+import base64
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+def new_signing_secret() -> str:
+    """A Standard Webhooks symmetric secret: `whsec_` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+class Hook(models.Model):
+    """A subscription: deliver events of one type, seen from one user or account, to one URL."""
+
+    class Scope(models.TextChoices):
+        USER = "user", "the subscriber's own events"
+        ACCOUNT = "account", "every event of the account (administrators)"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "active"
+        PAUSED = "paused", "paused by staff"
+        GONE = "gone", "gone (the target answered 410)"
+        DISABLED = "disabled", "disabled (kept failing)"
+        UNSUBSCRIBED = "unsubscribed", "unsubscribed"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hooks"
+    )
+    # Copied from the owner's Kazoo profile when subscribing: the fan-out matches on them
+    # without a join, and staff can see which Kazoo account a hook belongs to.
+    account_id = models.CharField(max_length=32, db_index=True, help_text="Kazoo account id")
+    kazoo_user_id = models.CharField(max_length=32, help_text="the subscriber's Kazoo user id")
+    event = models.CharField(max_length=40, help_text="an event type of the catalogue")
+    scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.USER)
+    filters = models.JSONField(default=dict, blank=True)
+    target_url = models.URLField(max_length=2000)
+    secret = models.CharField(max_length=100, default=new_signing_secret, editable=False)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    status_reason = models.CharField(max_length=500, blank=True, default="")
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    # The last result, for the API and staff; `failing_since` starts the clock that disables a
+    # hook that has not answered 2xx for HOOKS_DISABLE_AFTER_HOURS.
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    failing_since = models.DateTimeField(null=True, blank=True)
+
+    # Only one worker sends to a hook at a time: that keeps first attempts in event order and
+    # the rate per target URL bounded. An expired lease (a killed worker) is free again.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.CharField(max_length=32, blank=True, default="", editable=False)
+
+    class Meta:
+        verbose_name = "subscription"
+        indexes = [
+            models.Index(fields=["account_id", "event", "status"], name="hook_fanout"),
+            models.Index(fields=["owner", "status"], name="hook_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.target_url} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def last_result(self) -> str:
+        if self.last_attempt_at is None:
+            return ""
+        if self.last_status_code:
+            return f"HTTP {self.last_status_code}"
+        return self.last_error
+
+    def set_status(self, status: str, reason: str = "") -> None:
+        self.status = status
+        self.status_reason = reason[:500]
+        self.status_changed_at = timezone.now()
+        self.save(update_fields=["status", "status_reason", "status_changed_at"])
+
+
+class Delivery(models.Model):
+    """One event for one hook: sent until the target answers 2xx, gives up, or the hook goes."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        DELIVERED = "delivered", "delivered"
+        FAILED = "failed", "failed"
+        CANCELLED = "cancelled", "cancelled"
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="deliveries")
+    hook = models.ForeignKey(Hook, on_delete=models.CASCADE, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "hook"], name="delivery_once_per_hook"),
+        ]
+        indexes = [
+            # The claim query: a hook's due pending deliveries, oldest first.
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["hook", "status", "id"], name="delivery_hook_queue"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → hook {self.hook_id} ({self.status})"
+
+
+class DeliveryAttempt(models.Model):
+    """One HTTP try of a delivery, as staff need to see it."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    started_at = models.DateTimeField()
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    latency_ms = models.PositiveIntegerField(default=0)
+    response_excerpt = models.CharField(max_length=500, blank=True, default="")
+    error = models.CharField(max_length=500, blank=True, default="")
+    outcome = models.CharField(max_length=16, help_text="delivered, retry, gone, failed")
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"

@@ -7,10 +7,12 @@ asks for and refuses to start without a secret key and allowed hosts. README.md 
 variable.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from kazoo_zapier.env import (
     env_bool,
@@ -287,6 +289,42 @@ BRANDING = {
     "accent_color": env_str("PROVIDER_ACCENT_COLOR", "#f59e0b"),
     "support_email": env_str("PROVIDER_SUPPORT_EMAIL", ""),
 }
+
+# --- REST hooks: subscriptions and their delivery (hooks/) -------------------------------------
+# Plain http and private addresses are refused for hook targets except what is listed here;
+# development allows this machine so that a local receiver works out of the box.
+HOOKS_HTTP_HOSTS = env_list(
+    "HOOKS_HTTP_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "::1"]
+)
+HOOKS_ALLOWED_NETWORKS = env_list(
+    "HOOKS_ALLOWED_NETWORKS", [] if PRODUCTION else ["127.0.0.0/8", "::1/128"]
+)
+for _network in HOOKS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"HOOKS_ALLOWED_NETWORKS: {_network!r} is not a network (e.g. 10.0.0.0/8)"
+        ) from None
+# Empty allows any public host; `hooks.zapier.com` or `*.zapier.com` restricts to Zapier.
+HOOKS_TARGET_HOSTS = env_list("HOOKS_TARGET_HOSTS", [])
+HOOKS_CONNECT_TIMEOUT_SECONDS = env_float("HOOKS_CONNECT_TIMEOUT_SECONDS", 5.0, minimum=0.1)
+HOOKS_TIMEOUT_SECONDS = env_float("HOOKS_TIMEOUT_SECONDS", 15.0, minimum=0.5)
+HOOKS_RETRY_HOURS = env_float("HOOKS_RETRY_HOURS", 24.0, minimum=0.0)
+HOOKS_DISABLE_AFTER_HOURS = env_float("HOOKS_DISABLE_AFTER_HOURS", 24.0, minimum=0.0)
+HOOKS_RETENTION_DAYS = env_int("HOOKS_RETENTION_DAYS", 14, minimum=1)
+HOOKS_RATE_PER_TARGET = env_float("HOOKS_RATE_PER_TARGET", 25.0, minimum=0.1)
+HOOKS_SENDER_THREADS = env_int("HOOKS_SENDER_THREADS", 16, minimum=1)
+HOOKS_LEASE_SECONDS = env_int("HOOKS_LEASE_SECONDS", 60, minimum=5)
+INSTALLED_APPS += ["drf_spectacular_sidecar"]
+# Swagger UI from our own static files: the docs page needs no CDN.
+SPECTACULAR_SETTINGS.update(
+    {
+        "SWAGGER_UI_DIST": "SIDECAR",
+        "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+        "REDOC_DIST": "SIDECAR",
+    }
+)
 
 # --- Security for production (manage.py check --deploy) -----------------------------------------
 if PRODUCTION:

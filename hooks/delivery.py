@@ -1,0 +1,365 @@
+"""The delivery engine: claim due work in batches, send it concurrently, record every attempt.
+
+One step, `process_due_deliveries()`, does a whole batch and is what the tasks loop over and the
+tests drive directly:
+
+1. Claim hooks, not single deliveries: a hook with due deliveries is leased to this worker
+   (`lease_until`, `lease_token`) by one conditional UPDATE, which works the same on SQLite and
+   PostgreSQL. Only the lease holder sends to a hook, so its first attempts go out in event order
+   and its target is paced by one sender. A killed worker's lease simply expires.
+2. Send: the hooks of one target URL go to one thread; threads keep their keep-alive sessions
+   across batches. A retryable failure stops that hook for now: its other deliveries wait with the
+   one that failed instead of hammering a target that is down.
+3. Record, in the main thread (the senders never touch the database): one attempt row per try,
+   the delivery's new state, the hook's last result; then the lease is released.
+
+At least once: a delivery is pending until a 2xx is recorded, and only pending rows are claimed, so
+a delivery recorded as delivered is never sent again; a crash between a send and its record sends
+it once more.
+"""
+
+import logging
+import random
+import threading
+import time
+import uuid
+from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from hooks.models import Delivery, DeliveryAttempt, Hook
+from hooks.transport import SendResult, encode_payload, new_session, post_signed
+
+logger = logging.getLogger(__name__)
+
+DELIVERED = "delivered"
+RETRY = "retry"
+GONE = "gone"
+FAILED = "failed"
+
+FIRST_RETRY_SECONDS = 5.0
+MAX_RETRY_SECONDS = 4 * 3600.0
+GONE_REASON = "The target answered 410 Gone: the Zap was turned off or deleted."
+
+
+# --- Decisions ------------------------------------------------------------------------------------
+def classify(result: SendResult) -> str:
+    if result.refused:
+        return FAILED
+    code = result.status_code
+    if code is None:
+        return RETRY  # timeouts and connection errors
+    if 200 <= code < 300:
+        return DELIVERED
+    if code == 410:
+        return GONE
+    if code in (408, 429) or code >= 500:
+        return RETRY
+    return FAILED  # other 4xx, and 3xx: redirects are not followed
+
+
+def backoff_seconds(attempts: int) -> float:
+    """Exponential, with jitter so that a fleet of retries does not arrive as one wave.
+
+    5 s, 15 s, 45 s, 2 min, 7 min, 20 min, 1 h, 3 h, then every 4 h: about 12 attempts a day.
+    """
+    base = min(FIRST_RETRY_SECONDS * 3 ** max(attempts - 1, 0), MAX_RETRY_SECONDS)
+    return base * random.uniform(0.8, 1.2)
+
+
+def retry_delay(attempts: int, result: SendResult) -> float:
+    if result.status_code == 429 and result.retry_after is not None:
+        return result.retry_after
+    return backoff_seconds(attempts)
+
+
+def describe(result: SendResult) -> str:
+    if result.error:
+        return result.error[:500]
+    if result.status_code is not None and not 200 <= result.status_code < 300:
+        return f"HTTP {result.status_code}: {result.excerpt[:200]}".strip()[:500]
+    return ""
+
+
+# --- Pacing and sessions ----------------------------------------------------------------------------
+class Pacer:
+    """At most `rate` requests per second, evenly spaced (Zapier throttles a hook URL above 30/s)."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self.next_at = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self.lock:
+            now = time.monotonic()
+            at = max(now, self.next_at)
+            self.next_at = at + self.interval
+        if at > now:
+            time.sleep(at - now)
+
+
+_pacers: dict[tuple[str, float], Pacer] = {}
+_pacers_lock = threading.Lock()
+_local = threading.local()
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+
+
+def pacer_for(url: str) -> Pacer:
+    key = (url, settings.HOOKS_RATE_PER_TARGET)
+    with _pacers_lock:
+        if key not in _pacers:
+            _pacers[key] = Pacer(settings.HOOKS_RATE_PER_TARGET)
+        return _pacers[key]
+
+
+def thread_session() -> requests.Session:
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = new_session()
+    return session
+
+
+def executor() -> ThreadPoolExecutor:
+    """Long-lived sender threads: their keep-alive connections outlive one batch."""
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(
+                max_workers=settings.HOOKS_SENDER_THREADS, thread_name_prefix="hook-sender"
+            )
+        return _executor
+
+
+# --- One batch ------------------------------------------------------------------------------------
+@dataclass
+class Sent:
+    delivery: Delivery
+    result: SendResult
+    outcome: str
+
+
+@dataclass
+class HookRun:
+    hook: Hook
+    sent: list[Sent] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)  # left unsent after a retryable failure
+
+
+def process_due_deliveries(*, now: datetime | None = None) -> int:
+    """Claim, send and record one batch; returns the number of HTTP attempts made."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    hooks = claim_hooks(now, token)
+    if not hooks:
+        return 0
+    stop_at = time.monotonic() + max(
+        1.0,
+        settings.HOOKS_LEASE_SECONDS
+        - settings.HOOKS_TIMEOUT_SECONDS
+        - settings.HOOKS_CONNECT_TIMEOUT_SECONDS
+        - 2,
+    )
+    per_hook = max(1, int(settings.HOOKS_RATE_PER_TARGET * 10))
+    by_url: dict[str, list[tuple[Hook, list[Delivery]]]] = defaultdict(list)
+    for hook in hooks:
+        due = list(
+            Delivery.objects.filter(
+                hook=hook, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+            )
+            .select_related("event")
+            .order_by("id")[:per_hook]
+        )
+        by_url[hook.target_url].append((hook, due))
+
+    futures: list[tuple[list[Hook], Future[list[HookRun]]]] = [
+        ([hook for hook, _ in work], executor().submit(_send_group, work, stop_at))
+        for work in by_url.values()
+    ]
+    attempts = 0
+    for group_hooks, future in futures:
+        try:
+            runs = future.result()
+        except Exception:
+            logger.exception("hook sender failed; the deliveries stay pending")
+            runs = [HookRun(hook) for hook in group_hooks]
+        for run in runs:
+            record_run(run, token)
+            attempts += len(run.sent)
+    return attempts
+
+
+def claim_hooks(now: datetime, token: str) -> list[Hook]:
+    """Lease the hooks whose deliveries have waited longest; the UPDATE decides who wins."""
+    free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    waiting = (
+        Delivery.objects.filter(
+            status=Delivery.Status.PENDING,
+            next_attempt_at__lte=now,
+            hook__status=Hook.Status.ACTIVE,
+        )
+        .filter(Q(hook__lease_until__isnull=True) | Q(hook__lease_until__lt=now))
+        .values("hook_id")
+        .annotate(oldest=Min("id"))
+        .order_by("oldest")[: settings.HOOKS_SENDER_THREADS * 4]
+    )
+    hook_ids = [row["hook_id"] for row in waiting]
+    if not hook_ids:
+        return []
+    lease_until = now + timedelta(seconds=settings.HOOKS_LEASE_SECONDS)
+    Hook.objects.filter(free, id__in=hook_ids, status=Hook.Status.ACTIVE).update(
+        lease_until=lease_until, lease_token=token
+    )
+    return list(Hook.objects.filter(id__in=hook_ids, lease_token=token).order_by("id"))
+
+
+def _send_group(work: list[tuple[Hook, list[Delivery]]], stop_at: float) -> list[HookRun]:
+    return [send_hook(hook, deliveries, stop_at) for hook, deliveries in work]
+
+
+def send_hook(hook: Hook, deliveries: list[Delivery], stop_at: float) -> HookRun:
+    """Send a hook's deliveries in order (runs in a sender thread: no database here)."""
+    run = HookRun(hook)
+    session = thread_session()
+    pacer = pacer_for(hook.target_url)
+    for index, delivery in enumerate(deliveries):
+        if time.monotonic() > stop_at:
+            break  # the lease runs out soon; what is left stays due for the next batch
+        pacer.wait()
+        result = post_signed(
+            session,
+            hook.target_url,
+            secret=hook.secret,
+            msg_id=delivery.event_id,
+            body=encode_payload(delivery.event.payload),
+        )
+        outcome = classify(result)
+        run.sent.append(Sent(delivery, result, outcome))
+        if outcome == GONE:
+            break
+        if outcome == RETRY:
+            run.deferred = [later.id for later in deliveries[index + 1 :]]
+            break
+    return run
+
+
+# --- Recording ------------------------------------------------------------------------------------
+def record_run(run: HookRun, token: str) -> None:
+    """Write what one hook's sends did, and release its lease, in one transaction."""
+    hook = run.hook
+    now = timezone.now()
+    retry_window = timedelta(hours=settings.HOOKS_RETRY_HOURS)
+    failing_since = hook.failing_since
+    defer_until: datetime | None = None
+    gone = False
+    with transaction.atomic():
+        for sent in run.sent:
+            delivery, result, outcome = sent.delivery, sent.result, sent.outcome
+            first_attempt_at = delivery.first_attempt_at or result.started_at
+            changes: dict = {
+                "attempts": F("attempts") + 1,
+                "first_attempt_at": first_attempt_at,
+                "last_status_code": result.status_code,
+                "last_error": describe(result),
+            }
+            if outcome == DELIVERED:
+                changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
+                failing_since = None
+            elif outcome == RETRY:
+                delay = timedelta(seconds=retry_delay(delivery.attempts + 1, result))
+                defer_until = now + delay
+                if now + delay > first_attempt_at + retry_window:
+                    changes["status"] = Delivery.Status.FAILED
+                else:
+                    changes["next_attempt_at"] = defer_until
+            else:
+                changes["status"] = Delivery.Status.FAILED
+                gone = gone or outcome == GONE
+            if outcome != DELIVERED and result.status_code != 429:
+                failing_since = failing_since or result.started_at
+            # Only a pending row changes: a row staff cancelled meanwhile stays cancelled.
+            Delivery.objects.filter(id=delivery.id, status=Delivery.Status.PENDING).update(
+                **changes
+            )
+        DeliveryAttempt.objects.bulk_create(
+            DeliveryAttempt(
+                delivery_id=sent.delivery.id,
+                started_at=sent.result.started_at,
+                status_code=sent.result.status_code,
+                latency_ms=sent.result.latency_ms,
+                response_excerpt=sent.result.excerpt,
+                error=sent.result.error[:500],
+                outcome=sent.outcome,
+            )
+            for sent in run.sent
+        )
+        if run.deferred and defer_until is not None:
+            Delivery.objects.filter(id__in=run.deferred, status=Delivery.Status.PENDING).update(
+                next_attempt_at=defer_until
+            )
+
+        hook_changes: dict = {"lease_until": None, "lease_token": ""}
+        if run.sent:
+            last = run.sent[-1].result
+            hook_changes.update(
+                last_attempt_at=last.started_at,
+                last_status_code=last.status_code,
+                last_error=describe(last),
+                failing_since=failing_since,
+            )
+        Hook.objects.filter(id=hook.id, lease_token=token).update(**hook_changes)
+        if gone:
+            mark_gone(hook)
+        elif failing_since and now - failing_since >= timedelta(
+            hours=settings.HOOKS_DISABLE_AFTER_HOURS
+        ):
+            hours = settings.HOOKS_DISABLE_AFTER_HOURS
+            reason = f"No successful delivery for {hours:g} hours; last: {describe(run.sent[-1].result)}"
+            Hook.objects.filter(id=hook.id, status=Hook.Status.ACTIVE).update(
+                status=Hook.Status.DISABLED, status_reason=reason[:500], status_changed_at=now
+            )
+            logger.warning("hook %s disabled: %s", hook.id, reason)
+
+
+def mark_gone(hook: Hook) -> None:
+    """The target said 410: never send to this hook again, and drop what was waiting for it."""
+    now = timezone.now()
+    Hook.objects.filter(id=hook.id).exclude(status=Hook.Status.UNSUBSCRIBED).update(
+        status=Hook.Status.GONE, status_reason=GONE_REASON, status_changed_at=now
+    )
+    Delivery.objects.filter(hook_id=hook.id, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.CANCELLED, last_error="The hook is gone (410)."
+    )
+    logger.info("hook %s is gone (410); pending deliveries cancelled", hook.id)
+
+
+def due_soon(within_seconds: float) -> bool:
+    """Whether any delivery of an active hook falls due within this many seconds."""
+    horizon = timezone.now() + timedelta(seconds=within_seconds)
+    return Delivery.objects.filter(
+        status=Delivery.Status.PENDING,
+        next_attempt_at__lte=horizon,
+        hook__status=Hook.Status.ACTIVE,
+    ).exists()
+
+
+def prune_deliveries(*, now: datetime | None = None) -> int:
+    """Delete finished deliveries (and their attempts) older than the retention."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.HOOKS_RETENTION_DAYS)
+    deleted, _ = Delivery.objects.filter(
+        created_at__lt=cutoff,
+        status__in=[
+            Delivery.Status.DELIVERED,
+            Delivery.Status.FAILED,
+            Delivery.Status.CANCELLED,
+        ],
+    ).delete()
+    return deleted

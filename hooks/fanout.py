@@ -1,0 +1,61 @@
+"""Who wants these events: one Delivery row per event x matching hook, sent after commit."""
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from events.models import Event
+from hooks.filters import matches
+from hooks.models import Delivery, Hook
+from hooks.selectors import is_admin_only, kazoo_profile
+
+
+def create_deliveries(events: list[Event]) -> list[Delivery]:
+    """Called by the event store inside its transaction; returns the new Delivery rows.
+
+    One query finds the candidate hooks of the whole batch (its accounts x its types); the rest
+    of the matching (scope, administrator, filters) is done here on the rows in hand. Sending is
+    requested only once the transaction commits, so a worker never sees an uncommitted event.
+    """
+    if not events:
+        return []
+    candidates: dict[tuple[str, str], list[Hook]] = defaultdict(list)
+    hooks = Hook.objects.filter(
+        status=Hook.Status.ACTIVE,
+        account_id__in={event.account_id for event in events},
+        event__in={event.type for event in events},
+    ).select_related("owner__kazoo")
+    for hook in hooks.order_by("id"):
+        candidates[(hook.account_id, hook.event)].append(hook)
+
+    now = timezone.now()
+    rows = [
+        Delivery(event=event, hook=hook, created_at=now, next_attempt_at=now)
+        for event in events  # in the order given: a hook's first attempts follow it
+        for hook in candidates.get((event.account_id, event.type), ())
+        if hook_wants(hook, event)
+    ]
+    if not rows:
+        return []
+    Delivery.objects.bulk_create(rows)
+    from hooks.tasks import request_delivery  # the task module imports the engine, not us
+
+    transaction.on_commit(request_delivery)
+    return rows
+
+
+def hook_wants(hook: Hook, event: Event) -> bool:
+    """Whether this active hook of the event's account and type should receive it."""
+    profile = kazoo_profile(hook.owner)
+    if profile is None or not profile.is_active or not hook.owner.is_active:
+        return False
+    if is_admin_only(event.type) and not profile.is_admin:
+        return False
+    if hook.scope == Hook.Scope.ACCOUNT:
+        # An administrator demoted since subscribing stops receiving the account's events.
+        if not profile.is_admin:
+            return False
+    elif event.user_id != hook.kazoo_user_id:
+        return False
+    return matches(hook.filters, event.payload)

@@ -1,0 +1,160 @@
+"""What changes hooks and deliveries: subscribe, unsubscribe, pause, resume, retry, resend.
+
+The API, the admin and the commands call these; the errors carry messages a Zapier user or a
+member of staff can act on.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied, ValidationError
+
+from events.models import Event
+from hooks.fanout import hook_wants
+from hooks.filters import FilterError, clean_filters
+from hooks.models import Delivery, Hook
+from hooks.selectors import event_type, kazoo_profile, payload_keys
+from hooks.tasks import request_delivery
+from hooks.transport import TargetNotAllowed, check_target_url
+
+
+def subscribe(
+    *, user: Any, target_url: str, event: str, scope: str = Hook.Scope.USER, filters: Any = None
+) -> Hook:
+    profile = kazoo_profile(user)
+    if profile is None or not profile.is_active:
+        raise PermissionDenied(
+            "Only a signed-in Kazoo user can subscribe to call events.", code="not_a_kazoo_user"
+        )
+    kind = event_type(event)
+    if kind is None:
+        raise ValidationError(
+            {"event": [f"'{event}' is not an event type; see GET /api/v1/event-types."]},
+            code="unknown_event",
+        )
+    if scope not in Hook.Scope.values:
+        raise ValidationError(
+            {"scope": [f"The scope '{scope}' is not 'user' or 'account'."]}, code="bad_scope"
+        )
+    if scope == Hook.Scope.ACCOUNT and not profile.is_admin:
+        raise PermissionDenied(
+            "Only Kazoo account administrators can receive the events of the whole account "
+            "(scope 'account'); choose scope 'user' to receive your own.",
+            code="admin_required",
+        )
+    if kind.admin_only and not profile.is_admin:
+        raise PermissionDenied(
+            f"Only Kazoo account administrators can subscribe to '{kind.title}' events.",
+            code="admin_required",
+        )
+    try:
+        cleaned = clean_filters(filters, event_type=str(kind), payload_keys=payload_keys(event))
+    except FilterError as exc:
+        raise ValidationError({"filters": {exc.field: [exc.message]}}, code="bad_filter") from None
+    if scope == Hook.Scope.USER and cleaned.get("user_id") not in (None, profile.kazoo_id):
+        raise ValidationError(
+            {
+                "filters": {
+                    "user_id": [
+                        "With scope 'user' you receive only your own events; an administrator "
+                        "can follow another user with scope 'account'."
+                    ]
+                }
+            },
+            code="bad_filter",
+        )
+    try:
+        check_target_url(target_url)
+    except TargetNotAllowed as exc:
+        raise ValidationError({"target_url": [str(exc)]}, code="target_not_allowed") from None
+    return Hook.objects.create(
+        owner=user,
+        account_id=profile.account.kazoo_id,
+        kazoo_user_id=profile.kazoo_id,
+        event=str(kind),
+        scope=scope,
+        filters=cleaned,
+        target_url=target_url,
+    )
+
+
+@transaction.atomic
+def unsubscribe(hook: Hook) -> None:
+    """Zapier turned the Zap off: stop, and drop what was still waiting. The row stays for staff."""
+    hook.set_status(Hook.Status.UNSUBSCRIBED, "Unsubscribed through the API.")
+    cancel_pending(hook, "The hook was unsubscribed.")
+
+
+def cancel_pending(hook: Hook, reason: str) -> int:
+    return Delivery.objects.filter(hook=hook, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.CANCELLED, last_error=reason
+    )
+
+
+def pause(hooks: Iterable[Hook]) -> int:
+    """Staff hold a hook: its deliveries wait, nothing is dropped."""
+    count = 0
+    for hook in hooks:
+        if hook.status == Hook.Status.ACTIVE:
+            hook.set_status(Hook.Status.PAUSED, "Paused by staff.")
+            count += 1
+    return count
+
+
+def resume(hooks: Iterable[Hook]) -> int:
+    """Back to active (from paused or disabled): what waited is sent, the failure clock restarts."""
+    count = 0
+    for hook in hooks:
+        if hook.status in (Hook.Status.PAUSED, Hook.Status.DISABLED):
+            hook.set_status(Hook.Status.ACTIVE)
+            Hook.objects.filter(id=hook.id).update(failing_since=None)
+            Delivery.objects.filter(hook=hook, status=Delivery.Status.PENDING).update(
+                next_attempt_at=timezone.now()
+            )
+            count += 1
+    if count:
+        transaction.on_commit(request_delivery)
+    return count
+
+
+def retry_deliveries(deliveries: QuerySet[Delivery]) -> int:
+    """Staff retry: failed, cancelled or waiting deliveries are due now. Delivered ones are not
+    sent again (Zapier would run the Zap twice): resend the event for that."""
+    count = deliveries.exclude(status=Delivery.Status.DELIVERED).update(
+        status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), first_attempt_at=None
+    )
+    if count:
+        transaction.on_commit(request_delivery)
+    return count
+
+
+@transaction.atomic
+def resend_events(events: Iterable[Event]) -> int:
+    """Staff resend: each event goes again to every active hook that wants it now, delivered
+    before or not (a deliberate second delivery); returns the number of deliveries due."""
+    now = timezone.now()
+    count = 0
+    for event in events:
+        hooks = Hook.objects.filter(
+            status=Hook.Status.ACTIVE, account_id=event.account_id, event=event.type
+        ).select_related("owner__kazoo")
+        for hook in hooks:
+            if not hook_wants(hook, event):
+                continue
+            Delivery.objects.update_or_create(
+                event=event,
+                hook=hook,
+                defaults={
+                    "status": Delivery.Status.PENDING,
+                    "next_attempt_at": now,
+                    "first_attempt_at": None,
+                    "delivered_at": None,
+                },
+            )
+            count += 1
+    if count:
+        transaction.on_commit(request_delivery)
+    return count
