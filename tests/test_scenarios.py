@@ -136,6 +136,11 @@ def test_every_scenario_builds_the_same_twice_with_one_seed(world, name):
     assert other.steps != first.steps, "another seed must give other ids or timing"
 
 
+def test_scenarios_built_with_one_seed_do_not_share_call_ids(world):
+    call_ids = [build(world, name, seed=3).call_id for name in MIX]
+    assert len(set(call_ids)) == len(call_ids)
+
+
 def test_steps_are_sorted_typed_and_of_the_scenarios_account(every_build):
     for scenario in every_build:
         ats = [step.at for step in scenario.steps]
@@ -579,8 +584,16 @@ def test_quickcall_rings_the_device_with_the_given_call_id_then_dials(
 
 def test_quickcall_for_a_user_rings_all_their_registered_devices(world):
     alice = world.demo.user_by_username("alice")
-    scenario = build(world, "quickcall", user_id=alice.id, call_id="a" * 36 + "-quickcall")
+    soft = world.demo.devices_of(alice.id)[1]
+    scenario = build(
+        world,
+        "quickcall",
+        user_id=alice.id,
+        call_id="a" * 36 + "-quickcall",
+        device_call_ids={soft.id: "b" * 36 + "-quickcall"},
+    )
     devices = scenario.result["legs"]["devices"]
+    assert devices[soft.id] == "b" * 36 + "-quickcall"
     assert set(devices) == {d.id for d in world.demo.devices_of(alice.id)}
     assert scenario.call_id == "a" * 36 + "-quickcall"
     for call_id in devices.values():

@@ -70,7 +70,10 @@ def build_scenario(
         builder = SCENARIOS[name]
     except KeyError:
         raise ValueError(f"unknown scenario {name!r}; known: {', '.join(SCENARIOS)}") from None
-    return builder(world, start=start, rng=rng, **params)
+    # Salt the draws with the name: two scenarios built with one seed must not share Call-IDs,
+    # or their legs (and ACDC rows) would collide when both are played.
+    salted = random.Random(f"{name}:{rng.getrandbits(64)}")
+    return builder(world, start=start, rng=salted, **params)
 
 
 def random_mix(world: World, *, rng: random.Random, start: float, count: int) -> list[Scenario]:

@@ -104,7 +104,10 @@ def quickcall(
     number: str | None = None,
     call_id: str | None = None,
     outcome: str = "answered",
+    device_call_ids: dict[str, str] | None = None,
 ) -> Scenario:
+    """`call_id` is the first reachable device's Outbound-Call-ID (Crossbar's reply names it);
+    `device_call_ids` (device id -> Outbound-Call-ID) may name the others' for a user quickcall."""
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {OUTCOMES}")
     account = _account(world, account_id)
@@ -137,7 +140,9 @@ def quickcall(
 
     legs = []
     for index, device in enumerate(reachable):
-        leg_id = first_call_id if index == 0 else quickcall_call_id(rng)
+        leg_id = (device_call_ids or {}).get(device.id) or quickcall_call_id(rng)
+        if index == 0:
+            leg_id = first_call_id
         leg = _device_leg(rec, device, owner, number, leg_id, authorizing, len(reachable) == 1)
         rec.create(leg, 0.2 + index * TICK)
         legs.append(leg)
