@@ -14,6 +14,13 @@ from kazoo_zapier.kazoo.errors import KazooError
 logger = logging.getLogger(__name__)
 
 
+class KazooUnavailable(errors.OAuth2Error):
+    """RFC 6749's temporarily_unavailable, as a 503: "try later", not "your grant is bad"."""
+
+    error = "temporarily_unavailable"
+    status_code = 503
+
+
 class KazooOAuth2Validator(OAuth2Validator):
     def validate_refresh_token(self, refresh_token, client, request, *args, **kwargs) -> bool:
         """On every refresh, ask Kazoo whether the user still exists and is enabled.
@@ -32,7 +39,7 @@ class KazooOAuth2Validator(OAuth2Validator):
             reason = recheck_kazoo_user(profile)
         except KazooError as error:
             logger.warning("Cannot re-check Kazoo user %s on refresh: %s", profile.kazoo_id, error)
-            raise errors.TemporarilyUnavailableError(
+            raise KazooUnavailable(
                 description="The phone system cannot be reached; try again later.",
                 request=request,
             ) from error
