@@ -292,9 +292,16 @@ class BlackholeHub:
             if session.transport is not None:
                 session.transport.abort()
 
-    async def close_all(self) -> None:
-        for session in list(self.sessions):
-            await session.ws.close()
+    async def close_all(self, timeout: float = 2.0) -> None:
+        """Close frames to every socket; a client that does not answer in time is cut off."""
+        sessions = list(self.sessions)
+        closing = asyncio.gather(*(s.ws.close() for s in sessions), return_exceptions=True)
+        try:
+            await asyncio.wait_for(closing, timeout)
+        except TimeoutError:
+            for session in sessions:
+                if session.transport is not None:
+                    session.transport.abort()
 
     def stats(self) -> dict[str, Any]:
         return {
