@@ -54,10 +54,6 @@ def required_paths(event: str, data: dict | None = None) -> set[str]:
     phone_calling_in = (
         ccvs.get("authorizing_type") == "device" and (data or {}).get("call_direction") == "inbound"
     )
-    if data is not None and data.get("disposition") != "ANSWER" and event == "CHANNEL_DESTROY":
-        # The far end's tag arrives with its answer; ecallmgr drops undefined values
-        # (props:filter_undefined), so a leg that lost the race or was cancelled has none.
-        paths.discard("to_tag")
     if data is not None and not phone_calling_in:
         paths = {p for p in paths if not p.startswith("custom_channel_vars.")}
     return paths
@@ -207,3 +203,23 @@ def test_agent_and_queue_scenarios_update_crossbars_acdc_state(kazoo_sim):
         "id", "handled_timestamp", "caller_id_number", "caller_id_name", "entered_position",
         "status", "agent_id", "wait_time", "talk_time", "queue_id",
     }  # fmt: skip
+
+
+def test_a_user_quickcall_rings_every_registered_device_with_the_ids_crossbar_named(
+    kazoo_sim, socket_for
+):
+    import requests
+
+    demo = kazoo_sim.world.demo
+    alice = demo.user_by_username("alice")
+    sock = socket_for(demo.id, "call.CHANNEL_CREATE.*")
+    response = requests.post(
+        f"{kazoo_sim.api_url}/accounts/{demo.id}/users/{alice.id}/quickcall/+4930123456",
+        headers={"X-Auth-Token": api_token(kazoo_sim)},
+        timeout=10,
+    )
+    assert response.status_code == 202, response.text
+    named = {e["outbound_call_id"] for e in response.json()["data"]["endpoints"]}
+    assert len(named) == len([d for d in demo.devices_of(alice.id) if d.registered]) == 2
+    created = {sock.recv()["data"]["call_id"] for _ in named}
+    assert created == named

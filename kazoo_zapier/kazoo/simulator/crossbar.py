@@ -470,7 +470,7 @@ class CrossbarApi:
         if request.method == "GET":
             # Non-blocking: Kazoo answers 202 even when nothing can be dialled.
             if reachable:
-                self._play_quickcall(account, user, devices, reachable[0], number)
+                self._play_quickcall(account, user, devices, reachable, number)
             return self.ok(request, originate, status=202)
         if not reachable:
             raise CrossbarError(
@@ -480,7 +480,7 @@ class CrossbarApi:
             )
         call_id = reachable[0]["outbound_call_id"]
         leg_started = self.sim.expect_leg(call_id)
-        self._play_quickcall(account, user, devices, reachable[0], number)
+        self._play_quickcall(account, user, devices, reachable, number)
         try:
             await asyncio.wait_for(leg_started, timeout)
         except TimeoutError:
@@ -491,15 +491,18 @@ class CrossbarApi:
             ) from None
         return self.ok(request, originate, status=202)
 
-    def _play_quickcall(self, account, user, devices, endpoint, number) -> None:
-        target: dict[str, str] = (
+    def _play_quickcall(self, account, user, devices, reachable: list[dict], number) -> None:
+        """The call itself is the scenario engine's "quickcall", its device legs carrying the
+        Outbound-Call-IDs this answer names (ecallmgr uses them as the originate UUIDs)."""
+        target: dict[str, Any] = (
             {"user_id": user.id} if user is not None else {"device_id": devices[0].id}
         )
         self.sim.play_in_loop(
             "quickcall",
             account_id=account.id,
             number=number,
-            call_id=endpoint["outbound_call_id"],
+            call_id=reachable[0]["outbound_call_id"],
+            device_call_ids={e["endpoint_id"]: e["outbound_call_id"] for e in reachable},
             **target,
         )
 
