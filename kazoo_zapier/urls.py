@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import urls as accounts_urls
+from hooks import urls as hooks_urls
 from kazoo_zapier import health
 
 admin.site.site_header = "kazoo-zapier"
@@ -14,6 +15,8 @@ urlpatterns = [
     path("", include(accounts_urls.urlpatterns)),
     path("oauth/", include(accounts_urls.oauth_urlpatterns, namespace="oauth2_provider")),
     path("api/v1/", include(accounts_urls.api_urlpatterns)),
+    path("api/v1/", include(hooks_urls.api_urlpatterns)),
+    path("api/", include(hooks_urls.schema_urlpatterns)),
 ]
 
 # Branded error pages (Django's default 500 renders without the request, so without branding).

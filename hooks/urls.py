@@ -1,0 +1,19 @@
+"""Routes of the hooks API, mounted under /api/v1/ (and the OpenAPI schema and its page)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from events.api import EventListView
+from hooks.api import EventTypeListView, HookDetailView, HookListView
+
+api_urlpatterns = [
+    path("hooks", HookListView.as_view(), name="hook-list"),
+    path("hooks/<int:hook_id>", HookDetailView.as_view(), name="hook-detail"),
+    path("event-types", EventTypeListView.as_view(), name="event-type-list"),
+    path("events", EventListView.as_view(), name="event-list"),
+]
+
+schema_urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+]
