@@ -13,7 +13,7 @@ from typing import Any
 
 from events.catalogue import EventType
 from events.normalizer.directory import Directory
-from events.normalizer.numbers import is_phone_number, normalize_number, user_part
+from events.normalizer.numbers import is_phone_number, normalize_number, real_name, user_part
 from events.normalizer.payload import NormalizedEvent, event_id, iso_utc, kazoo_ids
 from events.normalizer.state import TOMBSTONE_SECONDS, CallState
 from events.normalizer.summary import call_summary
@@ -317,7 +317,9 @@ class Run:
                 colleague = self.directory.user_by_extension(account_id, number)
             part["direction"] = "internal" if colleague else "inbound"
             part["from_number"] = number
-            part["from_name"] = leg["caller_name"] or (colleague and colleague.name)
+            part["from_name"] = real_name(leg["caller_name"], number) or (
+                colleague.name if colleague else None
+            )
         user = self.directory.user(account_id, leg["user_id"])
         part["to_number"] = (user and user.extension) or None
         part["to_name"] = (user and user.name) or None

@@ -63,3 +63,15 @@ def display_number(number: str | None) -> str | None:
     except phonenumbers.NumberParseException:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def real_name(name: str | None, number: str | None) -> str | None:
+    """Kazoo fills a missing caller name with the number; that is no name."""
+    if not name:
+        return None
+    compact = name.translate(_STRIP).lstrip("+")
+    if number and compact and compact == number.translate(_STRIP).lstrip("+"):
+        return None
+    if compact.isdigit() and number and number.endswith(compact):
+        return None  # the national form of the same number
+    return name

@@ -7,7 +7,7 @@ not on the call: the first PARK_RETRIEVED ends the park, the second finds it ove
 
 from events.catalogue import EventType
 from events.normalizer.calls import Run, text
-from events.normalizer.numbers import normalize_number
+from events.normalizer.numbers import normalize_number, real_name
 from events.normalizer.payload import NormalizedEvent, event_id, iso_utc
 from events.normalizer.state import PARK_TTL_SECONDS, TOMBSTONE_SECONDS
 from events.normalizer.summary import park_summary
@@ -44,6 +44,8 @@ def park_event(run: Run, name: str, data: dict, ccv: dict, account_id: str, ts: 
 def _new_park(run: Run, data: dict, ccv: dict, account_id: str, slot: str, ts: int) -> dict:
     leg_id = data["call_id"]
     call = run.state.call_of_leg(leg_id)
+    from_number = normalize_number(text(data.get("caller_id_number")), run.region)
+    to_number = normalize_number(text(data.get("callee_id_number")), run.region)
     return {
         "account_id": account_id,
         "account_name": (call and call["account_name"])
@@ -53,10 +55,13 @@ def _new_park(run: Run, data: dict, ccv: dict, account_id: str, slot: str, ts: i
         "leg_id": leg_id,
         "call_id": call["id"] if call else leg_id,
         "parked_at": ts,
-        "from_number": normalize_number(text(data.get("caller_id_number")), run.region),
-        "from_name": text(data.get("caller_id_name")),
-        "to_number": normalize_number(text(data.get("callee_id_number")), run.region),
-        "to_name": text(data.get("callee_id_name")),
+        # cf_park's frames carry Msg-ID but no Timestamp (REFERENCE §3): the Msg-ID of the
+        # PARK_PARKED frame names this park on a replay too; our clock would not.
+        "park_key": f"{slot}|{leg_id}|{text(data.get('msg_id')) or ts}",
+        "from_number": from_number,
+        "from_name": real_name(text(data.get("caller_id_name")), from_number),
+        "to_number": to_number,
+        "to_name": real_name(text(data.get("callee_id_name")), to_number),
         "kazoo": {
             "call_id": leg_id,
             "other_leg_call_id": text(data.get("other_leg_call_id")),
@@ -72,14 +77,7 @@ def _new_park(run: Run, data: dict, ccv: dict, account_id: str, slot: str, ts: i
 def _emit(run: Run, type_: EventType, park: dict, name: str, ts: int) -> None:
     account_id = park["account_id"]
     p = type_.empty_payload()
-    # One park: its slot, the parked leg and when it was parked (a slot is reused all day).
-    p["id"] = event_id(
-        account_id,
-        park["call_id"],
-        None,
-        type_,
-        f"{park['slot']}|{park['leg_id']}|{park['parked_at']}",
-    )
+    p["id"] = event_id(account_id, park["call_id"], None, type_, park["park_key"])
     p["type"] = type_.value
     p["occurred_at"] = iso_utc(ts)
     p["account_id"] = account_id
