@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -173,5 +174,15 @@ def authorized_applications(user: AbstractBaseUser) -> list[dict[str, Any]]:
         for scope in tokens.values_list("scope", flat=True):
             scopes.update(scope.split())
         first = tokens.order_by("created").values_list("created", flat=True).first()
-        result.append({"application": application, "scopes": sorted(scopes), "since": first})
+        result.append(
+            {"application": application, "scopes": _in_settings_order(scopes), "since": first}
+        )
     return result
+
+
+def _in_settings_order(scopes: set[str]) -> list[str]:
+    """Scopes in the order OAUTH2_PROVIDER["SCOPES"] lists them, as the consent page shows them."""
+    order = list(settings.OAUTH2_PROVIDER["SCOPES"])
+    return sorted(
+        scopes, key=lambda scope: (order.index(scope) if scope in order else len(order), scope)
+    )

@@ -2,7 +2,6 @@
 
 import pytest
 from django.core.checks import run_checks
-from django.test import override_settings
 from oauth2_provider.models import get_access_token_model, get_refresh_token_model
 
 from tests.fixtures.accounts import authorize_params, pkce_pair
@@ -19,9 +18,10 @@ BRANDING = {
 }
 
 
-@override_settings(BRANDING=BRANDING)
 @pytest.mark.parametrize("path", ["/accounts/login/", "/connect/", "/no-such-page/"])
 def test_every_page_carries_the_providers_branding(client, path, settings):
+    # One settings mechanism only: pytest-django's fixture restores in the right order.
+    settings.BRANDING = BRANDING
     settings.DEBUG = False
     html = client.get(path).content.decode()
     assert "Acme Voice" in html
