@@ -4,7 +4,7 @@ from django.db import models
 class Event(models.Model):
     """A normalized event, stored once, with its payload exactly as it is delivered.
 
-    The id is the normalizer's deterministic id (call × user × type): a frame Kazoo repeats, or a
+    The id is the normalizer's deterministic id (call, user and type): a frame Kazoo repeats, or a
     call replayed after a listener restart, maps onto the same row and is stored only once.
     """
 
@@ -23,7 +23,9 @@ class Event(models.Model):
         ordering = ["-occurred_at"]
         indexes = [
             # GET /api/v1/events: an account's (or a user's) recent events of one type.
-            models.Index(fields=["account_id", "type", "-occurred_at"], name="event_account_recent"),
+            models.Index(
+                fields=["account_id", "type", "-occurred_at"], name="event_account_recent"
+            ),
             models.Index(fields=["user_id", "type", "-occurred_at"], name="event_user_recent"),
         ]
 

@@ -1,0 +1,345 @@
+"""The Kazoo listener: Blackhole's leg events in, stored normalized events (and deliveries) out.
+
+Four threads, each with one job, so that the websocket is always read (Blackhole drops events
+for a slow reader):
+- the Blackhole client's reader and dispatcher (kazoo/blackhole.py): frames off the socket, JSON
+  parsed once, pushed envelopes handed to `on_event`;
+- `on_event` normalizes in the dispatcher, under the state lock, and queues what it makes;
+- the store thread takes those in batches and commits them with their deliveries;
+- the control loop (the caller's thread) follows the subscriptions as they come and go, ends
+  calls that went silent, saves the call state and reports health.
+
+The call state is saved through the same queue as the events: a snapshot is queued right behind
+the events it accounts for, and written once they are stored. A restart therefore resumes from a
+state that never claims more than the database holds; then it reconciles with Crossbar.
+"""
+
+import logging
+import queue
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from events.directory import CrossbarDirectory
+from events.models import ListenerState
+from events.normalizer import CallState, NormalizedEvent, Rejected, expire, normalize, reconcile
+from events.normalizer.payload import GREGORIAN_OFFSET
+from events.store import store_events
+from hooks.models import Hook
+from kazoo_zapier.kazoo.blackhole import BlackholeClient
+from kazoo_zapier.kazoo.crossbar import CrossbarClient
+from kazoo_zapier.kazoo.errors import KazooError
+
+logger = logging.getLogger(__name__)
+
+# Blackhole's call bindings (REFERENCE.md §1.6): one subscribe message each, per account.
+CALL_EVENT_NAMES = (
+    "CHANNEL_CREATE",
+    "CHANNEL_ANSWER",
+    "CHANNEL_BRIDGE",
+    "CHANNEL_DESTROY",
+    "CHANNEL_HOLD",
+    "CHANNEL_UNHOLD",
+    "PARK_PARKED",
+    "PARK_RETRIEVED",
+    "PARK_ABANDONED",
+)
+
+# How far back to look for CDRs of calls that ended while the listener was away.
+RECONCILE_LOOKBACK = timedelta(hours=6)
+
+
+def call_bindings(account_ids: Iterable[str]) -> set[tuple[str, str]]:
+    return {(account, f"call.{name}.*") for account in account_ids for name in CALL_EVENT_NAMES}
+
+
+def subscribed_accounts() -> set[str]:
+    """Accounts with at least one active hook: the ones whose calls anybody wants."""
+    active = Hook.objects.filter(status=Hook.Status.ACTIVE)
+    return set(active.values_list("account_id", flat=True).distinct())
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """The call state as it was right after the events queued before it."""
+
+    call_state: dict[str, Any]
+
+
+_DONE = object()
+
+
+class Listener:
+    def __init__(
+        self,
+        *,
+        crossbar: CrossbarClient,
+        ws_url: str,
+        name: str = "default",
+        directory: CrossbarDirectory | None = None,
+        default_region: str | None = None,
+        batch_size: int = 500,
+        batch_wait: float = 0.02,
+        control_interval: float = 1.0,
+        snapshot_interval: float = 2.0,
+        expire_interval: float = 5.0,
+        blackhole_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.crossbar = crossbar
+        self.directory = directory or CrossbarDirectory(crossbar)
+        self.default_region = default_region or settings.DEFAULT_PHONE_REGION
+        self.batch_size = batch_size
+        self.batch_wait = batch_wait
+        self.control_interval = control_interval
+        self.snapshot_interval = snapshot_interval
+        self.expire_interval = expire_interval
+
+        saved, _ = ListenerState.objects.get_or_create(name=name)
+        self.state = CallState.from_json(saved.call_state or None)
+        self._lock = threading.Lock()  # guards self.state and the order of self._outbox
+        self._outbox: queue.Queue[Any] = queue.Queue()
+        self._accounts: set[str] = set()
+        self._needs_reconcile = True  # a fresh start is a restart: Kazoo did not wait for us
+        self._last_snapshot = 0.0
+        self._last_expire = 0.0
+        self._started_at = datetime.now(UTC)
+
+        # Counters: each written by one thread.
+        self.events_emitted = 0  # dispatcher and control loop, under the lock
+        self.events_stored = 0  # store thread
+        self.rejected: Counter[str] = Counter()  # dispatcher
+        self.last_event_at: datetime | None = None  # store thread: Kazoo's time of the newest
+        self.lag_seconds: float | None = None  # store thread: stored minus Kazoo's time
+        self.store_errors = 0
+
+        self.blackhole = BlackholeClient(
+            ws_url,
+            crossbar.token,
+            self.on_event,
+            on_connect=self.on_connect,
+            on_subscription_error=self.on_subscription_error,
+            **(blackhole_options or {}),
+        )
+        self._store_thread = threading.Thread(target=self._store_loop, name="listener-store")
+
+    # --- dispatcher thread ----------------------------------------------------------------------
+    def on_event(self, envelope: dict[str, Any]) -> None:
+        now = datetime.now(UTC)
+        with self._lock:
+            try:
+                events = normalize(
+                    envelope,
+                    self.state,
+                    self.directory,
+                    now=now,
+                    default_region=self.default_region,
+                )
+            except Rejected as rejected:
+                self.rejected[rejected.reason] += 1
+                logger.info("frame rejected (%s): %s", rejected.reason, rejected.detail)
+                return
+            self._emit(events)
+
+    def on_connect(self, reconnect: bool) -> None:
+        # Kazoo buffers nothing for a socket that was down: ask Crossbar what happened meanwhile.
+        self._needs_reconcile = True
+        self.reconcile()
+
+    def on_subscription_error(self, account_id: str, binding: str, errors: list[str]) -> None:
+        logger.warning("Kazoo refused %s for account %s: %s", binding, account_id, errors)
+
+    def _emit(self, events: list[NormalizedEvent]) -> None:
+        """Queue events; called with the lock held, so the queue's order is the state's order."""
+        if events:
+            self.events_emitted += len(events)
+            self._outbox.put(events)
+
+    # --- reconciliation -------------------------------------------------------------------------
+    def reconcile(self) -> bool:
+        """End the calls that ended while nobody listened; False if Crossbar could not tell."""
+        with self._lock:
+            accounts = {call["account_id"] for call in self.state.calls.values()}
+        if not accounts:
+            self._needs_reconcile = False
+            return True
+        now = datetime.now(UTC)
+        until = int(now.timestamp()) + GREGORIAN_OFFSET
+        since = until - int(RECONCILE_LOOKBACK.total_seconds())
+        channels: list[dict] = []
+        cdrs: list[dict] = []
+        try:
+            for account_id in sorted(accounts):
+                channels.extend(self.crossbar.channels(account_id))
+                cdrs.extend(self.crossbar.cdrs(account_id, since, until))
+        except KazooError as error:
+            # Without the whole picture, ending calls could end live ones: try again later.
+            logger.warning("reconciliation postponed, Crossbar failed: %s", error)
+            return False
+        with self._lock:
+            self._emit(reconcile(self.state, channels, cdrs, now, self.directory))
+        self._needs_reconcile = False
+        return True
+
+    # --- store thread ---------------------------------------------------------------------------
+    def _store_loop(self) -> None:
+        try:
+            while True:
+                batch, snapshot, done = self._take_batch()
+                if batch:
+                    self._store(batch)
+                if snapshot is not None:
+                    self._save_state(snapshot)
+                if done:
+                    return
+        finally:
+            connection.close()
+
+    def _take_batch(self) -> tuple[list[NormalizedEvent], _Snapshot | None, bool]:
+        """Up to batch_size events; stops early at a snapshot so it is saved after them."""
+        batch: list[NormalizedEvent] = []
+        item = self._outbox.get()
+        deadline = time.monotonic() + self.batch_wait
+        while True:
+            if item is _DONE:
+                return batch, None, True
+            if isinstance(item, _Snapshot):
+                return batch, item, False
+            batch.extend(item)
+            if len(batch) >= self.batch_size:
+                return batch, None, False
+            try:
+                item = self._outbox.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                return batch, None, False
+
+    def _store(self, batch: list[NormalizedEvent]) -> None:
+        while True:
+            try:
+                close_old_connections()
+                stored = store_events(batch)
+                break
+            except Exception:
+                # The database is away (restarting, locked too long): keep the events and retry,
+                # the outbox grows meanwhile and nothing is lost while the process lives.
+                self.store_errors += 1
+                logger.exception("storing %d events failed; retrying", len(batch))
+                connection.close()
+                time.sleep(1.0)
+        self.events_stored += len(stored)
+        newest = max((event.occurred_at for event in stored), default=None)
+        if newest is not None:
+            self.last_event_at = newest
+            self.lag_seconds = (datetime.now(UTC) - newest).total_seconds()
+
+    def _save_state(self, snapshot: _Snapshot) -> None:
+        ListenerState.objects.filter(name=self.name).update(call_state=snapshot.call_state)
+
+    # --- control loop ---------------------------------------------------------------------------
+    def step(self) -> None:
+        """One round of housekeeping; the control loop calls it every control_interval."""
+        close_old_connections()
+        accounts = subscribed_accounts()
+        if accounts != self._accounts:
+            logger.info("listening to %d accounts", len(accounts))
+            self._accounts = accounts
+        self.blackhole.set_subscriptions(call_bindings(accounts))
+        now = time.monotonic()
+        if self._needs_reconcile and self.blackhole.snapshot().connected:
+            self.reconcile()
+        if now - self._last_expire >= self.expire_interval:
+            self._last_expire = now
+            with self._lock:
+                self._emit(expire(self.state, datetime.now(UTC)))
+        if now - self._last_snapshot >= self.snapshot_interval:
+            self._last_snapshot = now
+            self.queue_snapshot()
+        self.report_health()
+
+    def queue_snapshot(self) -> None:
+        with self._lock:
+            self._outbox.put(_Snapshot(self.state.to_json()))
+
+    def health(self) -> dict[str, Any]:
+        status = self.blackhole.snapshot()
+        subscription_states = Counter(status.subscriptions.values())
+        with self._lock:
+            calls = len(self.state.calls)
+        return {
+            "connected": status.connected,
+            "connected_since": status.connected_since.isoformat()
+            if status.connected_since
+            else None,
+            "reconnects": status.reconnects,
+            "accounts": len(self._accounts),
+            "bindings": len(status.subscriptions),
+            "bindings_by_state": dict(subscription_states),
+            "subscription_errors": {
+                f"{account} {binding}": errors
+                for (account, binding), errors in status.subscription_errors.items()
+            },
+            "last_frame_at": status.last_frame_at.isoformat() if status.last_frame_at else None,
+            "last_event_at": self.last_event_at.isoformat() if self.last_event_at else None,
+            "lag_seconds": self.lag_seconds,
+            "frames_received": status.frames_received,
+            "events_emitted": self.events_emitted,
+            "events_stored": self.events_stored,
+            "frames_rejected": dict(status.rejected) | dict(self.rejected),
+            "store_errors": self.store_errors,
+            "calls_tracked": calls,
+            "queued": self._outbox.qsize() + status.queue_depth,
+            "last_error": status.last_error,
+        }
+
+    def report_health(self) -> None:
+        ListenerState.objects.filter(name=self.name).update(
+            health=self.health(), heartbeat_at=datetime.now(UTC)
+        )
+
+    # --- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> "Listener":
+        ListenerState.objects.filter(name=self.name).update(started_at=self._started_at)
+        self._store_thread.start()
+        self.blackhole.start()
+        return self
+
+    def run(self, stop: threading.Event) -> None:
+        """Listen until `stop` is set, then drain: nothing received is left unstored."""
+        self.start()
+        try:
+            while not stop.is_set():
+                try:
+                    self.step()
+                except Exception:  # housekeeping must not end the listener; the next round retries
+                    logger.exception("listener housekeeping failed")
+                stop.wait(self.control_interval)
+        finally:
+            self.shutdown()
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        self.blackhole.stop(timeout)  # dispatches every frame already received
+        self.queue_snapshot()
+        self._outbox.put(_DONE)
+        self._store_thread.join(timeout)
+        self.report_health()
+        logger.info(
+            "listener stopped: %d events stored, state of %d calls saved",
+            self.events_stored,
+            len(self.state.calls),
+        )
+
+
+def listener_from_settings(**options: Any) -> Listener:
+    from kazoo_zapier.kazoo.crossbar import get_crossbar
+
+    options.setdefault(
+        "blackhole_options", {"connect_timeout": settings.KAZOO_CONNECT_TIMEOUT_SECONDS}
+    )
+    return Listener(crossbar=get_crossbar(), ws_url=settings.KAZOO_WS_URL, **options)

@@ -1,0 +1,301 @@
+"""The listener end to end: the simulator's Blackhole -> normalized events -> stored rows and
+deliveries, including a dropped socket and a restart in the middle of a call."""
+
+import random
+import time
+from collections import Counter
+
+import pytest
+
+from events.catalogue import EventType
+from events.listener import CALL_EVENT_NAMES, Listener, call_bindings
+from events.models import Event, ListenerState
+from hooks.models import Delivery
+from kazoo_zapier.kazoo.crossbar import CrossbarClient
+from kazoo_zapier.kazoo.simulator.scenarios import build_scenario
+from tests.fixtures.hooks import wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HOOK_URL = "https://hooks.zapier.example/hooks/standard/1/abc/"
+
+
+@pytest.fixture
+def crossbar(kazoo_sim):
+    return CrossbarClient(kazoo_sim.api_url, kazoo_sim.world.api_key)
+
+
+@pytest.fixture
+def make_listener(kazoo_sim, crossbar):
+    """make_listener() -> a started Listener on the simulator; stopped after the test."""
+    started: list[Listener] = []
+
+    def make(**options) -> Listener:
+        options.setdefault("control_interval", 0.1)
+        options.setdefault("snapshot_interval", 0.2)
+        listener = Listener(crossbar=crossbar, ws_url=kazoo_sim.ws_url, **options)
+        listener.start()
+        started.append(listener)
+        return listener
+
+    yield make
+    for listener in started:
+        if listener._store_thread.is_alive():
+            listener.shutdown()
+
+
+def settle(listener: Listener, *, accounts: int) -> None:
+    """Run the control loop until Kazoo confirmed every binding of `accounts` accounts."""
+
+    def subscribed() -> bool:
+        listener.step()
+        states = listener.blackhole.snapshot().subscriptions.values()
+        return len(states) == accounts * len(CALL_EVENT_NAMES) and set(states) == {"active"}
+
+    wait_until(subscribed, timeout=15, what="Blackhole subscriptions")
+
+
+def played_past(world, name: str, seed: int = 1, **params):
+    """A scenario whose every timestamp lies in the past, as Kazoo's own traffic would."""
+    return build_scenario(name, world, start=time.time() - 120, rng=random.Random(seed), **params)
+
+
+def publish(sim, steps) -> None:
+    for step in steps:
+        if step.kind == "event":
+            sim.publish(step.account_id, step.name, step.data)
+
+
+def events_of(call_id: str) -> list[tuple[str, str]]:
+    return list(
+        Event.objects.filter(call_id=call_id).order_by("occurred_at").values_list("type", "user_id")
+    )
+
+
+def test_bindings_are_one_per_call_event_and_account():
+    pairs = call_bindings(["a1", "a2"])
+    assert len(pairs) == 18
+    assert ("a1", "call.PARK_RETRIEVED.*") in pairs
+
+
+def test_accounts_without_an_active_hook_are_not_listened_to(make_listener, kazoo_user, make_hook):
+    listener = make_listener()
+    listener.step()
+    assert listener.blackhole.snapshot().subscriptions == {}
+    hook = make_hook(kazoo_user, HOOK_URL)
+    settle(listener, accounts=1)
+    # ... and when the last hook goes, the bindings go within a round of the control loop.
+    hook.status = hook.Status.GONE
+    hook.save()
+    wait_until(
+        lambda: (listener.step(), listener.blackhole.snapshot().subscriptions == {})[1],
+        timeout=10,
+        what="unsubscribe",
+    )
+
+
+def test_an_answered_inbound_call_becomes_ringing_answered_ended_with_deliveries(
+    kazoo_sim, make_listener, kazoo_user, make_hook
+):
+    bob = kazoo_user.kazoo
+    hooks = {
+        kind: make_hook(kazoo_user, HOOK_URL, event=kind)
+        for kind in ("call.ringing", "call.answered", "call.ended")
+    }
+    listener = make_listener()
+    settle(listener, accounts=1)
+    result = kazoo_sim.play("inbound_answered", wait=True, user_id=bob.kazoo_id)
+
+    wait_until(
+        lambda: Event.objects.filter(call_id=result["call_id"], type="call.ended").exists(),
+        what="call.ended stored",
+    )
+    assert events_of(result["call_id"]) == [
+        ("call.ringing", bob.kazoo_id),
+        ("call.answered", bob.kazoo_id),
+        ("call.ended", bob.kazoo_id),
+    ]
+    ended = Event.objects.get(call_id=result["call_id"], type="call.ended").payload
+    assert ended["direction"] == "inbound"
+    assert ended["result"] == "answered"
+    assert ended["user_name"] == "Bob Berger"
+    assert set(ended) == set(EventType("call.ended").payload_keys)
+    for kind, hook in hooks.items():
+        assert Delivery.objects.filter(hook=hook, event__type=kind).count() == 1
+
+
+def test_every_scenario_of_the_simulator_comes_through(
+    kazoo_sim, make_listener, kazoo_admin, make_hook
+):
+    # An administrator's account-wide hook on each call type sees every call of the account.
+    for kind in EventType:
+        if kind.value.startswith("call."):
+            make_hook(kazoo_admin, HOOK_URL, event=kind.value, scope="account")
+    listener = make_listener()
+    settle(listener, accounts=1)
+    names = [
+        "inbound_answered",
+        "multi_device_ring",
+        "ring_group_answered_elsewhere",
+        "missed_to_voicemail",
+        "outbound_answered",
+        "outbound_busy",
+        "outbound_no_answer",
+        "internal_call",
+        "hold_resume",
+        "park_retrieve",
+        "park_abandoned",
+    ]
+    results = {name: kazoo_sim.play(name, wait=True) for name in names}
+    wait_until(lambda: listener._outbox.empty() and listener.health()["queued"] == 0, what="drain")
+    wait_until(
+        lambda: all(Event.objects.filter(call_id=r["call_id"]).exists() for r in results.values()),
+        what="an event for every call",
+    )
+    types = Counter(Event.objects.values_list("type", flat=True))
+    for expected in ("call.ringing", "call.started", "call.answered", "call.ended", "call.missed"):
+        assert types[expected] > 0, expected
+    assert types["call.held"] == types["call.resumed"] == 1
+    assert types["call.parked"] == 2
+    assert types["call.retrieved"] == 1  # Kazoo's double PARK_RETRIEVED is one event
+    assert types["call.park_abandoned"] == 1
+    # Rule 6: every ringing or started has exactly one ended, per call and user.
+    begun = Counter(
+        Event.objects.filter(type__in=["call.ringing", "call.started"]).values_list(
+            "call_id", "user_id"
+        )
+    )
+    ended = Counter(Event.objects.filter(type="call.ended").values_list("call_id", "user_id"))
+    assert begun == ended
+    assert listener.health()["frames_rejected"] == {}
+    assert Delivery.objects.count() == Event.objects.filter(type__startswith="call.").count()
+
+
+def test_a_socket_dropped_mid_call_still_ends_the_call(
+    kazoo_sim, make_listener, kazoo_user, make_hook
+):
+    bob = kazoo_user.kazoo
+    make_hook(kazoo_user, HOOK_URL, event="call.ended")
+    listener = make_listener()
+    settle(listener, accounts=1)
+    scenario = played_past(kazoo_sim.world, "inbound_answered", user_id=bob.kazoo_id)
+    destroys = [i for i, s in enumerate(scenario.steps) if s.name == "CHANNEL_DESTROY"]
+    publish(kazoo_sim, scenario.steps[: destroys[0]])
+    wait_until(
+        lambda: Event.objects.filter(call_id=scenario.call_id, type="call.answered").exists(),
+        what="call.answered",
+    )
+
+    kazoo_sim.faults.drop_sockets()
+    wait_until(lambda: not listener.blackhole.snapshot().connected, what="disconnect")
+    # The hang-up happens while nobody listens: Kazoo keeps no events for a closed socket.
+    publish(kazoo_sim, scenario.steps[destroys[0] :])
+
+    wait_until(
+        lambda: (listener.step(), listener.blackhole.snapshot().reconnects >= 1)[1],
+        what="reconnect",
+    )
+    wait_until(
+        lambda: Event.objects.filter(call_id=scenario.call_id, type="call.ended").exists(),
+        what="call.ended from Crossbar's CDRs",
+    )
+    assert Event.objects.filter(call_id=scenario.call_id, type="call.ended").count() == 1
+
+
+def test_a_listener_restarted_mid_call_ends_the_call_exactly_once(
+    kazoo_sim, make_listener, kazoo_user, make_hook
+):
+    bob = kazoo_user.kazoo
+    make_hook(kazoo_user, HOOK_URL, event="call.ended")
+    first = make_listener()
+    settle(first, accounts=1)
+    scenario = played_past(kazoo_sim.world, "inbound_answered", user_id=bob.kazoo_id, seed=7)
+    destroys = [i for i, s in enumerate(scenario.steps) if s.name == "CHANNEL_DESTROY"]
+    publish(kazoo_sim, scenario.steps[: destroys[0]])
+    wait_until(
+        lambda: Event.objects.filter(call_id=scenario.call_id, type="call.answered").exists(),
+        what="call.answered",
+    )
+    first.shutdown()  # SIGTERM: drains, saves the call state
+    assert scenario.call_id in str(ListenerState.objects.get(name="default").call_state)
+
+    publish(kazoo_sim, scenario.steps[destroys[0] :])  # the call ends while no listener runs
+
+    second = make_listener()
+    settle(second, accounts=1)
+    wait_until(
+        lambda: Event.objects.filter(call_id=scenario.call_id, type="call.ended").exists(),
+        what="call.ended after the restart",
+    )
+    second.shutdown()
+    assert events_of(scenario.call_id) == [
+        ("call.ringing", bob.kazoo_id),
+        ("call.answered", bob.kazoo_id),
+        ("call.ended", bob.kazoo_id),
+    ]
+
+
+def test_bad_frames_among_good_ones_lose_nothing(kazoo_sim, make_listener, kazoo_user, make_hook):
+    bob = kazoo_user.kazoo
+    make_hook(kazoo_user, HOOK_URL, event="call.ended")
+    listener = make_listener()
+    settle(listener, accounts=1)
+    scenario = played_past(kazoo_sim.world, "inbound_answered", user_id=bob.kazoo_id, seed=3)
+    account = kazoo_sim.world.demo.id
+    bad = [
+        "not json at all",
+        "[1, 2, 3]",
+        '{"action": "event", "name": "CHANNEL_CREATE", "data": {"call_id": 42}}',
+        '{"action": "event", "name": "NO_SUCH_EVENT", "data": {}}',
+        b'{"action":"event","data":"' + b"x" * (5 * 1024 * 1024) + b'"}',
+    ]
+    for step, frame in zip(scenario.steps, bad + [None] * len(scenario.steps), strict=False):
+        if frame is not None:
+            kazoo_sim.send_raw(frame)
+        kazoo_sim.publish(account, step.name, step.data)
+    wait_until(
+        lambda: Event.objects.filter(call_id=scenario.call_id, type="call.ended").exists(),
+        what="the good frames' call.ended",
+    )
+    assert events_of(scenario.call_id) == [
+        ("call.ringing", bob.kazoo_id),
+        ("call.answered", bob.kazoo_id),
+        ("call.ended", bob.kazoo_id),
+    ]
+    rejected = listener.health()["frames_rejected"]
+    assert sum(rejected.values()) == len(bad)
+    assert rejected.get("too_large") == 1
+
+
+def test_another_accounts_calls_never_reach_this_accounts_hooks(
+    kazoo_sim, make_listener, kazoo_admin, outsider, make_hook
+):
+    ours = make_hook(kazoo_admin, HOOK_URL, event="call.ringing", scope="account")
+    theirs = make_hook(outsider, HOOK_URL, event="call.ringing", scope="account")
+    listener = make_listener()
+    settle(listener, accounts=2)
+    other = kazoo_sim.world.other
+    result = kazoo_sim.play("inbound_answered", wait=True, account_id=other.id)
+    wait_until(
+        lambda: Event.objects.filter(call_id=result["call_id"], type="call.ringing").exists(),
+        what="the other account's call",
+    )
+    assert Delivery.objects.filter(hook=theirs).count() == 1
+    assert Delivery.objects.filter(hook=ours).count() == 0
+
+
+def test_health_is_reported_for_readyz_and_staff(kazoo_sim, make_listener, kazoo_user, make_hook):
+    make_hook(kazoo_user, HOOK_URL, event="call.ringing")
+    listener = make_listener()
+    settle(listener, accounts=1)
+    kazoo_sim.play("inbound_answered", wait=True, user_id=kazoo_user.kazoo.kazoo_id)
+    wait_until(lambda: Event.objects.exists(), what="an event")
+    wait_until(lambda: listener.events_stored > 0, what="stored")
+    listener.report_health()
+    health = ListenerState.objects.get(name="default").health
+    assert health["connected"] is True
+    assert health["accounts"] == 1
+    assert health["bindings"] == len(CALL_EVENT_NAMES)
+    assert health["frames_received"] >= 7
+    assert health["events_stored"] >= 1
+    assert health["last_event_at"]
