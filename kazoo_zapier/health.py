@@ -1,10 +1,12 @@
 """Liveness and readiness for operators and orchestrators."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from kazoo_zapier.kazoo.crossbar import get_crossbar
@@ -41,7 +43,35 @@ def _check_kazoo() -> str | None:
     return None
 
 
-CHECKS = {"database": _check_database, "broker": _check_broker, "kazoo": _check_kazoo}
+# A listener silent for this long has died or hangs; its calls are not being turned into events.
+LISTENER_STALE_AFTER = timedelta(seconds=30)
+
+
+def _check_listeners() -> str | None:
+    """Every listener that has run reports fresh heartbeats and holds its Blackhole socket.
+
+    A deployment that never started a listener is not failed for it: the web process serves
+    the API and the sign-in on its own.
+    """
+    from events.models import ListenerState
+
+    problems = []
+    for listener in ListenerState.objects.exclude(heartbeat_at=None):
+        if timezone.now() - listener.heartbeat_at > LISTENER_STALE_AFTER:
+            problems.append(
+                f"listener {listener.name} silent since {listener.heartbeat_at:%H:%M:%S}"
+            )
+        elif not listener.health.get("connected"):
+            problems.append(f"listener {listener.name} is not connected to Blackhole")
+    return "; ".join(problems) or None
+
+
+CHECKS = {
+    "database": _check_database,
+    "broker": _check_broker,
+    "kazoo": _check_kazoo,
+    "listener": _check_listeners,
+}
 
 
 @never_cache

@@ -1,7 +1,11 @@
 """Liveness and readiness, as an operator's probe sees them."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from events.models import ListenerState
 from kazoo_zapier.kazoo.crossbar import get_crossbar
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +22,12 @@ def test_healthz_answers_without_checking_anything(client, settings):
 def test_readyz_is_ready_when_the_database_the_broker_and_kazoo_answer(client, kazoo_sim):
     response = client.get("/readyz")
     assert response.status_code == 200, response.json()
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "kazoo": "ok"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "broker": "ok",
+        "kazoo": "ok",
+        "listener": "ok",
+    }
 
 
 def test_readyz_names_kazoo_when_it_is_unreachable(client, settings):
@@ -41,3 +50,23 @@ def test_readyz_names_kazoo_when_it_answers_with_errors(client, kazoo_sim):
     response = client.get("/readyz")
     assert response.status_code == 503
     assert "503" in response.json()["checks"]["kazoo"]
+
+
+def test_readyz_names_a_listener_that_went_silent(client, kazoo_sim):
+    ListenerState.objects.create(
+        name="default",
+        health={"connected": True},
+        heartbeat_at=timezone.now() - timedelta(minutes=5),
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "listener default silent" in response.json()["checks"]["listener"]
+
+
+def test_readyz_names_a_listener_without_its_socket(client, kazoo_sim):
+    ListenerState.objects.create(
+        name="default", health={"connected": False}, heartbeat_at=timezone.now()
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert "not connected" in response.json()["checks"]["listener"]
