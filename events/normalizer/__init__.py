@@ -54,12 +54,17 @@ def normalize(
     *,
     now: datetime,
     default_region: str | None = None,
+    account_id: str | None = None,
 ) -> list[NormalizedEvent]:
     """One pushed frame (the whole envelope, or its `data`) -> the events it makes, maybe none.
 
-    Raises Rejected before touching the state when the frame is not a usable call event.
+    `account_id`: the account whose subscription delivered the frame, when the caller knows it
+    and passes only `data`. A carrier leg's CHANNEL_CREATE has no Account-ID among its CCVs
+    (Kazoo finds the account by the dialled number, REFERENCE §1.6); the envelope's
+    subscription_key names it too. Raises Rejected before touching the state when the frame is
+    not a usable call event.
     """
-    name, data, ccv, account_id, ts = _validate(message)
+    name, data, ccv, account_id, ts = _validate(message, account_id)
     run = Run(state, directory, default_region, now.timestamp())
     if ts is None:
         ts = int(run.now)
@@ -143,7 +148,7 @@ def reconcile(
     return run.out
 
 
-def _validate(message: Any) -> tuple[str, dict, dict, str, int | None]:
+def _validate(message: Any, subscribed: str | None) -> tuple[str, dict, dict, str, int | None]:
     if not isinstance(message, dict):
         raise Rejected("not_a_dict", type(message).__name__)
     data = message
@@ -176,7 +181,12 @@ def _validate(message: Any) -> tuple[str, dict, dict, str, int | None]:
         ccv = {}
     elif not isinstance(ccv, dict):
         raise Rejected("wrong_type", "custom_channel_vars")
-    account_id = ccv.get("account_id") or data.get("account_id")
+    account_id = (
+        ccv.get("account_id")
+        or data.get("account_id")
+        or subscribed
+        or _account_of_subscription(message.get("subscription_key"))
+    )
     if account_id is None:
         raise Rejected("missing_account_id")
     if not isinstance(account_id, str) or not account_id:
@@ -193,6 +203,15 @@ def _validate(message: Any) -> tuple[str, dict, dict, str, int | None]:
         if not isinstance(slot, str | int) or isinstance(slot, bool):
             raise Rejected("wrong_type", "parking_slot")
     return name, data, ccv, account_id, ts
+
+
+def _account_of_subscription(key: Any) -> str | None:
+    """'call.<AccountId>.<Event>.<CallId|*>' -> AccountId (REFERENCE §1.5; ids hold no dots)."""
+    if isinstance(key, str) and key.startswith("call."):
+        parts = key.split(".", 2)
+        if len(parts) == 3 and parts[1] not in ("", "*"):
+            return parts[1]
+    return None
 
 
 def _lower_keys(value: Any) -> Any:

@@ -9,6 +9,7 @@ ringing|started once, answered at most once, and ended exactly once (missed befo
 nobody picked up).
 """
 
+from hashlib import md5
 from typing import Any
 
 from events.catalogue import EventType
@@ -55,6 +56,10 @@ ORDINARY_CAUSES = frozenset(
     }
 )
 USER_LEG_TYPES = frozenset({None, "device", "mobile", "user"})
+ACDC_PREFIX = "acdc:"
+ORIGINATE_WINDOW_SECONDS = 5
+# A caller who hangs up after letting it ring this long was not answered; sooner, they cancelled.
+GAVE_UP_AFTER_SECONDS = 8
 QUICKCALL_CALLER_NAME = (
     "Device QuickCall"  # cb_quickcall's fixed Outbound-Caller-ID-Name (REFERENCE §5.4)
 )
@@ -147,6 +152,12 @@ class Run:
                 if found is not None and found["account_id"] == account_id:
                     call = found
                     break
+        if call is None and len(leg_id) > 33 and leg_id[32] == "-":
+            found = state.call_of_leg(ACDC_PREFIX + leg_id[:32])
+            if found is not None and found["account_id"] == account_id:
+                call = found
+        if call is None and is_originate(leg_id, data, ccv):
+            call = self._sibling_originate(account_id, text(ccv.get("owner_id")), data)
         if call is None and interaction:
             found = state.calls.get(state.interactions.get(interaction, ""))
             if found is not None and found["account_id"] == account_id:
@@ -161,12 +172,36 @@ class Run:
                 key = leg_id
             account_name = self.directory.account_name(account_id) or text(ccv.get("account_name"))
             call = state.new_call(key, account_id, account_name, self.now)
+            # ACDC rings an agent on a leg of its own, named md5(member Call-ID)-AgentId-Rnd
+            # (acdc_agent_listener:outbound_call_id/2); nothing else ties it to the caller's call.
+            state.alias(call, ACDC_PREFIX + md5(key.encode(), usedforsecurity=False).hexdigest())
             self._evict_overflow()
         state.alias(call, leg_id)
         state.alias(call, bridge_id)
         state.alias(call, other_leg)
         state.add_interaction(call, interaction)
         return call
+
+    def _sibling_originate(self, account_id, owner_id, data) -> dict | None:
+        """A quickcall to a user rings each of their devices on its own leg, with nothing to
+        tie the legs together but the user and the moment: the same originate."""
+        if not owner_id:
+            return None
+        for call in reversed(self.state.calls.values()):  # most recent news first
+            if call["touched"] < self.now - ORIGINATE_WINDOW_SECONDS:
+                break
+            part = call["parts"].get(owner_id)
+            if (
+                call["account_id"] == account_id
+                and part is not None
+                and part["originate"]
+                and part["answered"] is None
+                and not part["done"]
+                and part["to_number"]
+                == normalize_number(text(data.get("caller_id_number")), self.region)
+            ):
+                return call
+        return None
 
     def _evict_overflow(self) -> None:
         state = self.state
@@ -242,7 +277,10 @@ class Run:
         part = call["parts"].get(user_id)
         if part is not None:
             if part["role"] == "caller":
-                leg["user_id"] = None  # the caller's call reaching the far end, not a second phone
+                if part["originate"] and is_originate(leg["id"], data, ccv) and not part["done"]:
+                    part["legs"].append(leg["id"])  # a user quickcall rings all their devices
+                else:
+                    leg["user_id"] = None  # the caller's call reaching the far end
             elif not part["done"]:
                 part["legs"].append(leg["id"])  # another device of a ringing user: no new event
                 if part["pending"]:
@@ -379,6 +417,17 @@ class Run:
         for candidate in sorted(filter(None, (leg, other)), key=lambda x: x["id"] == call["a_leg"]):
             if candidate["answered"] is None:
                 self.leg_answered(call, candidate, ts, name)
+        # The caller's leg bridged to a leg that is not theirs: someone is on the line, also when
+        # that leg lives in another call (a parked call picked up, REFERENCE §3).
+        part = self._part_of(call, leg)
+        if (
+            part is not None
+            and part["role"] == "caller"
+            and leg["other_leg"]
+            and leg["other_leg"] not in part["legs"]
+            and not part["done"]
+        ):
+            self._part_answered(call, part, leg, ts, name)
 
     # -- hangups (rules 3, 4, 5, 6) -----------------------------------------------------------
     def leg_destroyed(self, call, leg, ts, cause, billing_seconds, name="CHANNEL_DESTROY") -> None:
@@ -450,7 +499,8 @@ class Run:
             return "no_answer"
         if causes - ORDINARY_CAUSES:
             return "failed"
-        return "cancelled"
+        rang = (part["ended"] or call["last_ts"] or part["start"]) - part["start"]
+        return "no_answer" if rang >= GAVE_UP_AFTER_SECONDS else "cancelled"
 
     def _end_part(self, call, part, result: str, name: str) -> None:
         if part["done"]:
