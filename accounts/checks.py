@@ -14,7 +14,10 @@ def check_branding(app_configs, **kwargs) -> list[Error]:
     """The colours go into a <style> block and the URLs into links: only safe shapes pass."""
     errors = []
     branding = settings.BRANDING
-    for key, env in (("primary_color", "PROVIDER_PRIMARY_COLOR"), ("accent_color", "PROVIDER_ACCENT_COLOR")):
+    for key, env in (
+        ("primary_color", "PROVIDER_PRIMARY_COLOR"),
+        ("accent_color", "PROVIDER_ACCENT_COLOR"),
+    ):
         if not _HEX_COLOUR.match(branding.get(key) or ""):
             errors.append(
                 Error(f"{env}={branding.get(key)!r} is not a #rrggbb colour", id="accounts.E001")

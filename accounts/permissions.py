@@ -27,7 +27,6 @@ class HasScopes(TokenHasScope):
         if not allowed:
             scopes = ", ".join(self.get_scopes(request, view))
             self.message = (
-                f"This connection was not allowed to use: {scopes}. "
-                "Reconnect the app and allow it."
+                f"This connection was not allowed to use: {scopes}. Reconnect the app and allow it."
             )
         return allowed

@@ -37,24 +37,20 @@ class SignOutView(LogoutView):
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponse:
-    """django-axes' lock-out answer: the sign-in page again, branded, saying why (429)."""
-    data = request.POST.copy() if request.method == "POST" else None
-    if data is not None:
-        data.pop("password", None)
-    form = KazooSignInForm(request, data=None, initial=_initial(data))
+    """django-axes' lock-out answer: the sign-in page again, branded, saying why (429).
+
+    The form keeps the account name and username (never the password) so the user sees whose
+    sign-in is paused.
+    """
+    posted = request.POST if request.method == "POST" else {}
+    initial = {key: posted.get(key, "") for key in ("account_name", "username")}
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {
-        "form": form,
+        "form": KazooSignInForm(request, initial=initial),
         "locked_out": LOCKED_OUT.format(minutes=minutes),
-        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "next": posted.get("next") or request.GET.get("next", ""),
     }
     return render(request, "accounts/login.html", context, status=429)
-
-
-def _initial(data: Any) -> dict[str, str]:
-    if not data:
-        return {}
-    return {"account_name": data.get("account_name", ""), "username": data.get("username", "")}
 
 
 class ConsentView(AuthorizationView):

@@ -32,9 +32,7 @@ def basic(client_id: str, secret: str) -> str:
 @pytest.fixture
 def token_request(client, oauth_app):
     def post(data: dict[str, str], secret: str = OAUTH_CLIENT_SECRET):
-        return client.post(
-            TOKEN, data, HTTP_AUTHORIZATION=basic(oauth_app.client_id, secret)
-        )
+        return client.post(TOKEN, data, HTTP_AUTHORIZATION=basic(oauth_app.client_id, secret))
 
     return post
 
