@@ -25,11 +25,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, models
 
+from events.acdc import QueueInfo, diff_acdc
 from events.directory import CrossbarDirectory
 from events.models import ListenerState
 from events.normalizer import CallState, NormalizedEvent, Rejected, expire, normalize, reconcile
+from events.normalizer.numbers import normalize_number
 from events.normalizer.payload import GREGORIAN_OFFSET
 from events.store import store_events
 from hooks.models import Hook
@@ -60,17 +62,30 @@ def call_bindings(account_ids: Iterable[str]) -> set[tuple[str, str]]:
     return {(account, f"call.{name}.*") for account in account_ids for name in CALL_EVENT_NAMES}
 
 
+# The window of acdc_call_stats polled: queue calls that entered within it.
+ACDC_WINDOW = timedelta(hours=1)
+
+
 def subscribed_accounts() -> set[str]:
     """Accounts with at least one active hook: the ones whose calls anybody wants."""
     active = Hook.objects.filter(status=Hook.Status.ACTIVE)
     return set(active.values_list("account_id", flat=True).distinct())
 
 
+def call_centre_accounts() -> set[str]:
+    """Accounts with an active hook on queue or agent events: the ones worth polling ACDC for."""
+    active = Hook.objects.filter(status=Hook.Status.ACTIVE).filter(
+        models.Q(event__startswith="queue.") | models.Q(event__startswith="agent.")
+    )
+    return set(active.values_list("account_id", flat=True).distinct())
+
+
 @dataclass(frozen=True)
 class _Snapshot:
-    """The call state as it was right after the events queued before it."""
+    """The listener's state as it was right after the events queued before it."""
 
     call_state: dict[str, Any]
+    acdc_state: dict[str, Any]
 
 
 _DONE = object()
@@ -90,6 +105,7 @@ class Listener:
         control_interval: float = 1.0,
         snapshot_interval: float = 2.0,
         expire_interval: float = 5.0,
+        acdc_interval: float = 5.0,
         blackhole_options: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
@@ -101,15 +117,19 @@ class Listener:
         self.control_interval = control_interval
         self.snapshot_interval = snapshot_interval
         self.expire_interval = expire_interval
+        self.acdc_interval = acdc_interval
 
         saved, _ = ListenerState.objects.get_or_create(name=name)
         self.state = CallState.from_json(saved.call_state or None)
+        self.acdc_state: dict[str, Any] = dict(saved.acdc_state or {})
+        self._queues: dict[str, dict[str, QueueInfo]] = {}
         self._lock = threading.Lock()  # guards self.state and the order of self._outbox
         self._outbox: queue.Queue[Any] = queue.Queue()
         self._accounts: set[str] = set()
         self._needs_reconcile = True  # a fresh start is a restart: Kazoo did not wait for us
         self._last_snapshot = 0.0
         self._last_expire = 0.0
+        self._last_acdc = 0.0
         self._started_at = datetime.now(UTC)
 
         # Counters: each written by one thread.
@@ -240,7 +260,49 @@ class Listener:
             self.lag_seconds = (datetime.now(UTC) - newest).total_seconds()
 
     def _save_state(self, snapshot: _Snapshot) -> None:
-        ListenerState.objects.filter(name=self.name).update(call_state=snapshot.call_state)
+        ListenerState.objects.filter(name=self.name).update(
+            call_state=snapshot.call_state, acdc_state=snapshot.acdc_state
+        )
+
+    # --- call centre ----------------------------------------------------------------------------
+    def poll_acdc(self) -> None:
+        """One poll of every account whose queue or agent events somebody wants."""
+        accounts = call_centre_accounts()
+        with self._lock:
+            for gone in set(self.acdc_state) - accounts:
+                del self.acdc_state[gone]  # polled again later: a fresh baseline, no stale news
+        now = datetime.now(UTC)
+        until = int(now.timestamp()) + GREGORIAN_OFFSET
+        since = until - int(ACDC_WINDOW.total_seconds())
+        for account_id in sorted(accounts):
+            try:
+                rows = self.crossbar.acdc_call_stats(account_id, since, until)
+                agents = self.crossbar.agents_status(account_id)
+                queues = self._queue_names(account_id)
+            except KazooError as error:
+                logger.warning("ACDC poll of account %s failed: %s", account_id, error)
+                continue
+            with self._lock:
+                events, snapshot = diff_acdc(
+                    account_id,
+                    self.acdc_state.get(account_id),
+                    rows,
+                    agents if isinstance(agents, dict) else {},
+                    directory=self.directory,
+                    queues=queues,
+                    now=now.timestamp(),
+                    normalize_number=lambda number: normalize_number(number, self.default_region),
+                )
+                self.acdc_state[account_id] = snapshot
+                self._emit(events)
+
+    def _queue_names(self, account_id: str) -> dict[str, QueueInfo]:
+        if account_id not in self._queues:
+            self._queues[account_id] = {
+                item["id"]: QueueInfo(item["id"], item.get("name"))
+                for item in self.crossbar.queues(account_id)
+            }
+        return self._queues[account_id]
 
     # --- control loop ---------------------------------------------------------------------------
     def step(self) -> None:
@@ -258,6 +320,9 @@ class Listener:
             self._last_expire = now
             with self._lock:
                 self._emit(expire(self.state, datetime.now(UTC)))
+        if now - self._last_acdc >= self.acdc_interval:
+            self._last_acdc = now
+            self.poll_acdc()
         if now - self._last_snapshot >= self.snapshot_interval:
             self._last_snapshot = now
             self.queue_snapshot()
@@ -265,7 +330,7 @@ class Listener:
 
     def queue_snapshot(self) -> None:
         with self._lock:
-            self._outbox.put(_Snapshot(self.state.to_json()))
+            self._outbox.put(_Snapshot(self.state.to_json(), dict(self.acdc_state)))
 
     def health(self) -> dict[str, Any]:
         status = self.blackhole.snapshot()

@@ -299,3 +299,45 @@ def test_health_is_reported_for_readyz_and_staff(kazoo_sim, make_listener, kazoo
     assert health["frames_received"] >= 7
     assert health["events_stored"] >= 1
     assert health["last_event_at"]
+
+
+def test_queue_and_agent_events_come_from_polling_crossbar(
+    kazoo_sim, make_listener, kazoo_admin, kazoo_user, make_hook
+):
+    for kind in ("queue.call_waiting", "queue.call_answered", "queue.call_completed"):
+        make_hook(kazoo_admin, HOOK_URL, event=kind, scope="account")
+    agent_hook = make_hook(kazoo_user, HOOK_URL, event="agent.status_changed")
+    listener = make_listener(acdc_interval=0.05)
+    settle(listener, accounts=1)
+    listener.step()  # the baseline poll
+    assert kazoo_sim.world.demo.id in listener.acdc_state
+
+    result = kazoo_sim.play("queue_answered", wait=True, agent_id=kazoo_user.kazoo.kazoo_id)
+
+    def polled() -> bool:
+        listener.step()
+        return Event.objects.filter(type="queue.call_completed").exists()
+
+    wait_until(polled, what="queue.call_completed")
+    queue_events = list(
+        Event.objects.filter(type__startswith="queue.").order_by("occurred_at", "type")
+    )
+    assert sorted(e.type for e in queue_events) == [
+        "queue.call_answered",
+        "queue.call_completed",
+        "queue.call_waiting",
+    ]
+    assert {e.payload["queue_name"] for e in queue_events} == {"Support"}
+    assert {e.call_id for e in queue_events} == {result["call_id"]}
+    # Bob logs out: his own hook hears of it (a poll sees where an agent is, not every step).
+    kazoo_sim.play("agent_status_changes", wait=True, agent_id=kazoo_user.kazoo.kazoo_id)
+    wait_until(
+        lambda: (listener.step(), Delivery.objects.filter(hook=agent_hook).exists())[1],
+        what="Bob's agent status change",
+    )
+    statuses = [d.event.payload["agent_status"] for d in Delivery.objects.filter(hook=agent_hook)]
+    assert statuses
+    assert all(
+        d.event.user_id == kazoo_user.kazoo.kazoo_id
+        for d in Delivery.objects.filter(hook=agent_hook)
+    )

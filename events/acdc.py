@@ -1,0 +1,217 @@
+"""Call-centre events from polling Crossbar: stock Kazoo pushes no ACDC events to tenants.
+
+`diff_acdc` is pure: the previous snapshot of an account (each queue call's status, each agent's
+status) and what Crossbar lists now in, the events of every transition in between out, each
+exactly once. A poll can miss a step (a caller answered and done within one interval): the
+transitions the new status implies are emitted too, in order, so that a Zap on "Queue Call
+Answered" does not miss a call that was quick.
+
+The first poll of an account only takes a baseline: history is not replayed as news.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from events.catalogue import EventType
+from events.normalizer.directory import Directory
+from events.normalizer.payload import GREGORIAN_OFFSET, NormalizedEvent, event_id, iso_utc
+
+# The statuses of an acdc_call_stats row, in the order a queued call goes through them
+# (REFERENCE.md §4), and the event each one is.
+ANSWERED_PATH = ("waiting", "handled", "processed")
+ABANDONED_PATH = ("waiting", "abandoned")
+EVENT_OF_STATUS = {
+    "waiting": EventType.QUEUE_CALL_WAITING,
+    "handled": EventType.QUEUE_CALL_ANSWERED,
+    "processed": EventType.QUEUE_CALL_COMPLETED,
+    "abandoned": EventType.QUEUE_CALL_ABANDONED,
+}
+# What a status label means to a person (Kazoo's agent statuses, REFERENCE.md §4).
+AGENT_STATUS_WORDS = {
+    "logged_in": "logged in",
+    "logged_out": "logged out",
+    "ready": "ready",
+    "connecting": "being connected to a call",
+    "connected": "on a queue call",
+    "wrapup": "wrapping up",
+    "paused": "paused",
+    "outbound": "on an outbound call",
+}
+
+
+@dataclass(frozen=True)
+class QueueInfo:
+    id: str
+    name: str | None
+
+
+def _path(status: str) -> tuple[str, ...]:
+    return ABANDONED_PATH if status == "abandoned" else ANSWERED_PATH
+
+
+def _missing_steps(before: str | None, now: str) -> list[str]:
+    """The statuses a row went through from `before` to `now`, `now` included."""
+    path = _path(now)
+    if now not in path:
+        return []
+    start = path.index(before) + 1 if before in path else 0
+    return list(path[start : path.index(now) + 1])
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _call_id(row: dict[str, Any]) -> str:
+    """Kazoo keys a queue call's stats by the caller's Call-ID (sometimes with the queue)."""
+    row_id = str(row.get("call_id") or row.get("id") or "")
+    return row_id.split("::", 1)[0]
+
+
+def diff_acdc(
+    account_id: str,
+    previous: dict[str, Any] | None,
+    rows: list[dict[str, Any]],
+    agents: dict[str, str],
+    *,
+    directory: Directory,
+    queues: dict[str, QueueInfo],
+    now: float | None = None,
+    normalize_number: Callable[[str | None], str | None] = lambda number: number,
+) -> tuple[list[NormalizedEvent], dict[str, Any]]:
+    """(events, the snapshot to keep) for one account."""
+    now = time.time() if now is None else now
+    snapshot = {
+        "calls": {
+            str(row.get("id")): str(row.get("status") or "") for row in rows if row.get("id")
+        },
+        "agents": {str(agent): str(status) for agent, status in agents.items()},
+    }
+    if previous is None:
+        return [], snapshot
+    events: list[NormalizedEvent] = []
+    account_name = directory.account_name(account_id)
+    seen_calls = previous.get("calls", {})
+    for row in rows:
+        row_id = str(row.get("id") or "")
+        status = str(row.get("status") or "")
+        if not row_id or seen_calls.get(row_id) == status:
+            continue
+        for step in _missing_steps(seen_calls.get(row_id), status):
+            events.append(
+                _queue_event(
+                    EVENT_OF_STATUS[step],
+                    account_id,
+                    account_name,
+                    row,
+                    directory,
+                    queues,
+                    now,
+                    normalize_number,
+                )
+            )
+    seen_agents = previous.get("agents", {})
+    for agent_id, status in snapshot["agents"].items():
+        if seen_agents.get(agent_id) not in (None, status):
+            events.append(_agent_event(account_id, account_name, agent_id, status, directory, now))
+        elif agent_id not in seen_agents and status != "logged_out":
+            # An agent new to the listing has just logged in somewhere.
+            events.append(_agent_event(account_id, account_name, agent_id, status, directory, now))
+    return events, snapshot
+
+
+def _queue_event(
+    kind: EventType,
+    account_id: str,
+    account_name: str | None,
+    row: dict[str, Any],
+    directory: Directory,
+    queues: dict[str, QueueInfo],
+    now: float,
+    normalize_number: Callable[[str | None], str | None],
+) -> NormalizedEvent:
+    queue = queues.get(str(row.get("queue_id") or ""))
+    agent_id = str(row.get("agent_id") or "") or None
+    agent = directory.user(account_id, agent_id) if agent_id else None
+    stamp = _int(row.get("handled_timestamp")) if kind != EventType.QUEUE_CALL_WAITING else None
+    occurred = stamp - GREGORIAN_OFFSET if stamp and stamp > GREGORIAN_OFFSET else now
+    payload = kind.empty_payload()
+    call_id = _call_id(row)
+    payload.update(
+        id=event_id(account_id, str(row.get("id")), None, kind),
+        type=kind.value,
+        occurred_at=iso_utc(occurred),
+        account_id=account_id,
+        account_name=account_name,
+        call_id=call_id,
+        from_number=normalize_number(row.get("caller_id_number") or None),
+        from_name=row.get("caller_id_name") or None,
+        queue_id=queue.id if queue else row.get("queue_id") or None,
+        queue_name=queue.name if queue else None,
+        agent_id=agent_id if kind != EventType.QUEUE_CALL_WAITING else None,
+        agent_name=agent.name if agent and kind != EventType.QUEUE_CALL_WAITING else None,
+        wait_seconds=_int(row.get("wait_time")),
+        talk_seconds=_int(row.get("talk_time")) if kind == EventType.QUEUE_CALL_COMPLETED else None,
+        # Kazoo's listing has no reason column; a row that carries one (a newer Kazoo) gives it.
+        abandon_reason=row.get("abandoned_reason") or row.get("abandon_reason") or None,
+        kazoo={"call_id": call_id, "event_name": str(row.get("status") or "")},
+    )
+    payload["summary"] = _queue_summary(payload)
+    # Queue calls concern the agent who took them; waiting and abandoned calls the account.
+    user_id = (
+        agent_id
+        if kind in (EventType.QUEUE_CALL_ANSWERED, EventType.QUEUE_CALL_COMPLETED)
+        else None
+    )
+    return NormalizedEvent(type=kind, payload=payload, account_id=account_id, user_id=user_id)
+
+
+def _agent_event(
+    account_id: str,
+    account_name: str | None,
+    agent_id: str,
+    status: str,
+    directory: Directory,
+    now: float,
+) -> NormalizedEvent:
+    kind = EventType.AGENT_STATUS_CHANGED
+    agent = directory.user(account_id, agent_id)
+    payload = kind.empty_payload()
+    payload.update(
+        # One id per agent, status and poll second: the same change polled twice is one event.
+        id=event_id(account_id, agent_id, agent_id, kind, f"{status}|{int(now)}"),
+        type=kind.value,
+        occurred_at=iso_utc(now),
+        account_id=account_id,
+        account_name=account_name,
+        agent_id=agent_id,
+        agent_name=agent.name if agent else None,
+        agent_status=status,
+        user_id=agent_id,
+        user_name=agent.name if agent else None,
+        user_extension=agent.extension if agent else None,
+        user_email=agent.email if agent else None,
+        kazoo={"owner_id": agent_id, "event_name": status},
+    )
+    words = AGENT_STATUS_WORDS.get(status, status.replace("_", " "))
+    payload["summary"] = f"{agent.name if agent and agent.name else 'An agent'} is now {words}"
+    return NormalizedEvent(type=kind, payload=payload, account_id=account_id, user_id=agent_id)
+
+
+def _queue_summary(p: dict[str, Any]) -> str:
+    caller = p["from_name"] or p["from_number"] or "An unknown caller"
+    if p["from_name"] and p["from_number"]:
+        caller = f"{p['from_name']} ({p['from_number']})"
+    queue = p["queue_name"] or "a queue"
+    agent = p["agent_name"] or "an agent"
+    return {
+        "queue.call_waiting": f"{caller} is waiting in {queue}",
+        "queue.call_answered": f"{caller} in {queue} answered by {agent}",
+        "queue.call_abandoned": f"{caller} left {queue} unanswered",
+        "queue.call_completed": f"{caller}'s call in {queue} with {agent} is over",
+    }[p["type"]]
