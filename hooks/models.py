@@ -141,3 +141,18 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M:%S} {self.status_code or self.error}"
+
+
+class Drainer(models.Model):
+    """One row: until when a worker is busy sending (see hooks.tasks).
+
+    Producers read it after committing new deliveries and enqueue a "deliver now" task only when
+    no worker is draining already; without it, a steady stream of events would queue tasks
+    faster than the workers finish them. The database is the one thing every process shares on
+    every profile (the cache is per process without Redis).
+    """
+
+    alive_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"draining until {self.alive_until}" if self.alive_until else "idle"

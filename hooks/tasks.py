@@ -1,27 +1,33 @@
 """django-q2 tasks: deliver now (after a commit), sweep (every minute), prune (daily).
 
 One task drains many deliveries: a task per delivery could not keep up (the ORM broker on
-SQLite runs ~140 tasks/s). django-q2's scheduler runs at most once a minute, so the sweep keeps
-going for most of that minute while retries fall due, and ends early when nothing is waiting.
+SQLite runs ~140 tasks/s). A draining task says so in the Drainer row and keeps polling while it
+lives, so producers do not enqueue another one for every commit. django-q2's scheduler runs at
+most once a minute, so the sweep keeps going for most of that minute while retries fall due, and
+ends early when nothing is waiting.
 """
 
 import logging
 import time
+from datetime import timedelta
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from hooks.delivery import due_soon, process_due_deliveries, prune_deliveries
+from hooks.models import Drainer
 
 logger = logging.getLogger(__name__)
 
 DELIVER_NOW_KEY = "hooks:deliver-now-requested"
-# At most one "deliver now" task per this many seconds per producer; the task lingers longer
-# than this after its last work, so a delivery committed inside the window is still picked up.
+# At most one "deliver now" task per this many seconds per producer while none is running yet.
 COALESCE_SECONDS = 1
 LINGER_SECONDS = 2.5
+ALIVE_SECONDS = 3.0
 DELIVER_NOW_BUDGET_SECONDS = 60
 SWEEP_BUDGET_SECONDS = 50
 IDLE_POLL_SECONDS = 0.2
+DRAINER_ID = 1
 
 
 def request_delivery() -> None:
@@ -31,6 +37,8 @@ def request_delivery() -> None:
     sends whatever this could not announce.
     """
     try:
+        if drainer_alive():
+            return  # a running drainer polls and will see the new rows
         if cache.add(DELIVER_NOW_KEY, 1, timeout=COALESCE_SECONDS):
             from django_q.tasks import async_task
 
@@ -39,21 +47,39 @@ def request_delivery() -> None:
         logger.exception("could not enqueue delivery; the sweep will send it")
 
 
+def drainer_alive() -> bool:
+    return Drainer.objects.filter(id=DRAINER_ID, alive_until__gt=timezone.now()).exists()
+
+
+def _mark_alive(until: float | None) -> None:
+    alive_until = timezone.now() + timedelta(seconds=until) if until else None
+    Drainer.objects.update_or_create(id=DRAINER_ID, defaults={"alive_until": alive_until})
+
+
 def drain(*, budget_seconds: float, wait_for_retries: bool) -> int:
     """Process batches until idle (or, for the sweep, until nothing falls due in the budget)."""
-    started = last_busy = time.monotonic()
+    started = last_busy = last_mark = time.monotonic()
+    _mark_alive(ALIVE_SECONDS)
     attempts = 0
-    while (elapsed := time.monotonic() - started) < budget_seconds:
-        done = process_due_deliveries()
-        if done:
-            attempts += done
-            last_busy = time.monotonic()
-            continue
-        idle = time.monotonic() - last_busy >= LINGER_SECONDS
-        if idle and not (wait_for_retries and due_soon(budget_seconds - elapsed)):
-            break
-        time.sleep(IDLE_POLL_SECONDS)
-    return attempts
+    try:
+        while (elapsed := time.monotonic() - started) < budget_seconds:
+            if time.monotonic() - last_mark > ALIVE_SECONDS / 3:
+                _mark_alive(ALIVE_SECONDS)
+                last_mark = time.monotonic()
+            done = process_due_deliveries()
+            if done:
+                attempts += done
+                last_busy = time.monotonic()
+                continue
+            idle = time.monotonic() - last_busy >= LINGER_SECONDS
+            if idle and not (wait_for_retries and due_soon(budget_seconds - elapsed)):
+                break
+            time.sleep(IDLE_POLL_SECONDS)
+    finally:
+        # Say we stop, then look once more: a producer that still saw us alive committed before
+        # this mark, so its deliveries are visible to this last pass.
+        _mark_alive(None)
+    return attempts + process_due_deliveries()
 
 
 def deliver_now() -> int:
