@@ -50,3 +50,17 @@ def test_a_drain_sends_everything_due_and_then_says_it_stopped(
     assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.DELIVERED}
     assert sorted(r.json()["id"] for r in receiver.requests()) == sorted(e.id for e in events)
     assert not tasks.drainer_alive()
+
+
+def test_the_prune_command_deletes_old_finished_deliveries(
+    receiver, make_hook, make_event, kazoo_user, settings
+):
+    from django.core.management import call_command
+
+    settings.HOOKS_RETENTION_DAYS = 1
+    make_hook(kazoo_user, receiver.url("/ok"))
+    create_deliveries([make_event(kazoo_user)])
+    tasks.deliver_now()
+    Delivery.objects.update(created_at=timezone.now() - timedelta(days=2))
+    call_command("prune_deliveries")
+    assert not Delivery.objects.exists()
