@@ -1,0 +1,38 @@
+"""Click-to-call requests for provider staff: read-only, searchable, filterable."""
+
+from django.contrib import admin
+
+from calls.models import CallRequest
+
+
+@admin.register(CallRequest)
+class CallRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "user",
+        "to",
+        "device_name",
+        "status",
+        "http_status",
+        "kazoo_error",
+        "call_id",
+    ]
+    list_filter = ["status", "is_extension", "created_at"]
+    search_fields = [
+        "to",
+        "to_requested",
+        "call_id",
+        "kazoo_user_id",
+        "account_id",
+        "device_id",
+        "user__username",
+    ]
+    date_hierarchy = "created_at"
+    list_select_related = ["user"]
+    readonly_fields = [field.name for field in CallRequest._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a log of what happened: only the API writes it
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -8,6 +8,7 @@ variable.
 """
 
 import ipaddress
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -316,6 +317,25 @@ HOOKS_RETENTION_DAYS = env_int("HOOKS_RETENTION_DAYS", 14, minimum=1)
 HOOKS_RATE_PER_TARGET = env_float("HOOKS_RATE_PER_TARGET", 25.0, minimum=0.1)
 HOOKS_SENDER_THREADS = env_int("HOOKS_SENDER_THREADS", 16, minimum=1)
 HOOKS_LEASE_SECONDS = env_int("HOOKS_LEASE_SECONDS", 60, minimum=5)
+# --- Click-to-call (calls/) -----------------------------------------------------------------------
+# Calls one Kazoo user may place per period: a toll-fraud guard. DRF's rate format, e.g. 20/hour.
+CALLS_RATE_LIMIT = env_str("CALLS_RATE_LIMIT", "20/hour")
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", CALLS_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"CALLS_RATE_LIMIT={CALLS_RATE_LIMIT!r} must be calls per period, e.g. 20/hour or 5/min"
+    )
+# Premium-rate numbers (phonenumbers' metadata for every country) are refused unless turned off.
+CALLS_BLOCK_PREMIUM_RATE = env_bool("CALLS_BLOCK_PREMIUM_RATE", True)
+# The operator's deny list: E.164 prefixes never dialled, e.g. +49137,+49118,+882,+883.
+CALLS_BLOCKED_PREFIXES = env_list("CALLS_BLOCKED_PREFIXES", [])
+for _prefix in CALLS_BLOCKED_PREFIXES:
+    if not re.fullmatch(r"(\+|00)?[0-9][0-9 ]*", _prefix):
+        raise ImproperlyConfigured(
+            f"CALLS_BLOCKED_PREFIXES: {_prefix!r} is not a number prefix (e.g. +49137)"
+        )
+# How long Kazoo rings the user's phone before giving up (Kazoo requires more than 3 s).
+CALLS_RING_SECONDS = env_int("CALLS_RING_SECONDS", 30, minimum=4)
+
 INSTALLED_APPS += ["drf_spectacular_sidecar"]
 # Swagger UI from our own static files: the docs page needs no CDN.
 SPECTACULAR_SETTINGS.update(

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import urls as accounts_urls
+from calls import urls as calls_urls
 from hooks import urls as hooks_urls
 from kazoo_zapier import health
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("oauth/", include(accounts_urls.oauth_urlpatterns, namespace="oauth2_provider")),
     path("api/v1/", include(accounts_urls.api_urlpatterns)),
     path("api/v1/", include(hooks_urls.api_urlpatterns)),
+    path("api/v1/", include(calls_urls.api_urlpatterns)),
     path("api/", include(hooks_urls.schema_urlpatterns)),
 ]
 

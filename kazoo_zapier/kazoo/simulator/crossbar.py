@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from kazoo_zapier.kazoo.simulator.scenarios.quickcall import ORIGINATE_FAILS_NUMBER
 from kazoo_zapier.kazoo.simulator.state import gregorian_now
 from kazoo_zapier.kazoo.simulator.tokens import Claims, TokenError
 from kazoo_zapier.kazoo.simulator.world import Account, Device, User
@@ -465,7 +466,7 @@ class CrossbarApi:
         reachable = [
             endpoint
             for endpoint, device in zip(originate["endpoints"], devices, strict=True)
-            if device.registered
+            if device.registered and number != ORIGINATE_FAILS_NUMBER
         ]
         if request.method == "GET":
             # Non-blocking: Kazoo answers 202 even when nothing can be dialled.

@@ -43,6 +43,20 @@ CARRIER_CAUSES = {
     "no_answer": "NO_ANSWER",
     "unreachable": "UNALLOCATED_NUMBER",
 }
+# Well-known test numbers (as Twilio's +1500555xxxx magic numbers; valid E.164, never dialled):
+# a quickcall through Crossbar to one of them plays that outcome, any other number is answered.
+TEST_NUMBER_OUTCOMES = {
+    "+15005550001": "busy",
+    "+15005550002": "no_answer",
+    "+15005550003": "unreachable",
+}
+# A quickcall to this number fails to originate (500 DESTINATION_OUT_OF_ORDER) although the phone
+# is registered: what Kazoo answers when a registration is stale (the phone went away unannounced).
+ORIGINATE_FAILS_NUMBER = "+15005550009"
+
+
+def outcome_for_number(number: str | None) -> str:
+    return TEST_NUMBER_OUTCOMES.get(number or "", "answered")
 
 
 def _device_leg(
@@ -103,11 +117,13 @@ def quickcall(
     user_id: str | None = None,
     number: str | None = None,
     call_id: str | None = None,
-    outcome: str = "answered",
+    outcome: str | None = None,
     device_call_ids: dict[str, str] | None = None,
 ) -> Scenario:
     """`call_id` is the first reachable device's Outbound-Call-ID (Crossbar's reply names it);
-    `device_call_ids` (device id -> Outbound-Call-ID) may name the others' for a user quickcall."""
+    `device_call_ids` (device id -> Outbound-Call-ID) may name the others' for a user quickcall.
+    Without `outcome`, the number decides (TEST_NUMBER_OUTCOMES; otherwise answered)."""
+    outcome = outcome or outcome_for_number(number)
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {OUTCOMES}")
     account = _account(world, account_id)
