@@ -8,6 +8,7 @@ variable.
 """
 
 import ipaddress
+import os
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -118,8 +119,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # Tests run servers in other threads and processes: they need a file, not :memory:.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    # Tests run servers in other threads and processes: they need a file, not :memory:. One
+    # file per test run, so that two runs on one machine never share (and delete) a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: django-q2's broker, the channel layer and the cache when REDIS_URL is set ------------
@@ -255,6 +257,8 @@ STORAGES = {
 }
 # Locally, serve straight from the apps' folders: no collectstatic step before `make run`.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
 
 # --- Kazoo --------------------------------------------------------------------------------------
 # The defaults point at the simulator that `make run` starts (python manage.py kazoo_simulator).
