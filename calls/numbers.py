@@ -67,6 +67,9 @@ def destination(raw: str, policy: DialPolicy) -> Destination:
         raise NumberRefused(
             "invalid_number", f"The number '{text}' is not a phone number."
         ) from None
+    country = phonenumbers.region_code_for_country_code(parsed.country_code)
+    if shortnumberinfo.is_emergency_number(str(parsed.national_number), country):
+        raise _emergency(text)  # "+49 112" is no valid E.164 number, but it is still 112
     # Letters are read as a keypad would (1-800-FLOWERS); anything else must be digits.
     if not compact.lstrip("+").isalnum() or not phonenumbers.is_valid_number(parsed):
         raise NumberRefused(
@@ -75,8 +78,6 @@ def destination(raw: str, policy: DialPolicy) -> Destination:
             "e.g. +49 30 1234567.",
         )
     e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    if phonenumbers.is_emergency_number(e164, policy.region):
-        raise _emergency(text)
     if policy.block_premium_rate and phonenumbers.number_type(parsed) == (
         PhoneNumberType.PREMIUM_RATE
     ):

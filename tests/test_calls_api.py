@@ -293,3 +293,21 @@ def test_the_rate_limit_answers_429_with_when_to_retry(
     # The limit is per user: a colleague still calls.
     carol = api_client(kazoo_colleague)
     assert carol.post(URL, {"to": "+4930123456"}, format="json").status_code == 201
+
+
+def test_the_call_id_is_the_first_registered_phones_leg(kazoo_sim, api_client, kazoo_colleague):
+    """An unregistered phone gets no leg, so the call is named after the first phone that rings."""
+    devices = kazoo_sim.world.demo.devices
+    saved = list(devices)
+    mobile = next(d for d in devices if d.id == device("carol-mobile"))
+    devices.remove(mobile)
+    devices.insert(0, mobile)  # carol's offline app is now her first endpoint
+    try:
+        response = api_client(kazoo_colleague).post(URL, {"to": "+4930123456"}, format="json")
+    finally:
+        devices[:] = saved
+
+    assert response.status_code == 201, response.json()
+    endpoints = only_row().kazoo_response["endpoints"]
+    assert [e["endpoint_id"] for e in endpoints] == [device("carol-mobile"), device("carol-desk")]
+    assert response.json()["call_id"] == endpoints[1]["outbound_call_id"]
