@@ -6,6 +6,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from oauth2_provider.models import get_application_model
 
+from accounts.services import sync_kazoo_user
+from events.catalogue import EventType
+from hooks.models import Hook
 from kazoo_zapier.kazoo.simulator.world import DEMO_PASSWORD, demo_world
 
 STAFF_USERNAME = "admin"
@@ -17,6 +20,9 @@ DEMO_CLIENT_NAME = "Zapier (local demo)"
 DEMO_CLIENT_ID = "demo-zapier-client"
 DEMO_CLIENT_SECRET = "demo-zapier-secret"  # noqa: S105 - local demo only
 DEMO_REDIRECT_URIS = ("http://localhost:9000", "http://127.0.0.1:9000")
+
+# The demo's subscriptions deliver to the web process's own stand-in for Zapier (kazoo_zapier/demo.py).
+DEMO_RECEIVER_URL = "http://127.0.0.1:8000/demo/receiver/{hook_id}/"
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ def seed_demo() -> DemoCredentials:
         User.objects.create_superuser(STAFF_USERNAME, "admin@localhost", STAFF_PASSWORD)
     _seed_demo_client()
     world = demo_world()
+    _seed_demo_subscriptions(world)
     return DemoCredentials(
         staff_username=STAFF_USERNAME,
         staff_password=STAFF_PASSWORD,
@@ -65,3 +72,42 @@ def _seed_demo_client() -> None:
         redirect_uris=" ".join(DEMO_REDIRECT_URIS),
         skip_authorization=False,
     )
+
+
+def _seed_demo_subscriptions(world) -> None:
+    """alice, the demo account's administrator, follows every event of her account.
+
+    She is mirrored as her first sign-in would mirror her, so the listener has an account to
+    subscribe to from the start and the admin fills with events and deliveries.
+    """
+    account, alice = world.demo, world.demo.user_by_username("alice")
+    account_doc = {"id": account.id, "name": account.name, "enabled": True}
+    user_doc = {
+        "id": alice.id,
+        "username": alice.username,
+        "first_name": alice.first_name,
+        "last_name": alice.last_name,
+        "email": alice.email,
+        "priv_level": alice.priv_level,
+        "enabled": alice.enabled,
+        "presence_id": alice.extension,
+    }
+    owner = sync_kazoo_user(account_doc, user_doc)
+    existing = set(
+        Hook.objects.filter(
+            owner=owner, target_url__startswith="http://127.0.0.1:8000/demo/"
+        ).values_list("event", flat=True)
+    )
+    for kind in EventType:
+        if kind.value in existing:
+            continue
+        hook = Hook.objects.create(
+            owner=owner,
+            account_id=account.id,
+            kazoo_user_id=alice.id,
+            event=kind.value,
+            scope=Hook.Scope.ACCOUNT,
+            target_url="http://127.0.0.1:8000/demo/",  # the real URL needs the hook's id
+        )
+        hook.target_url = DEMO_RECEIVER_URL.format(hook_id=hook.pk)
+        hook.save(update_fields=["target_url"])

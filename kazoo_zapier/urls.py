@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import urls as accounts_urls
 from calls import urls as calls_urls
 from hooks import urls as hooks_urls
-from kazoo_zapier import health
+from kazoo_zapier import demo, health
 
 admin.site.site_header = "kazoo-zapier"
 admin.site.site_title = "kazoo-zapier"
 
 urlpatterns = [
+    # The staff console first: its /admin/console/ pages would otherwise fall to the admin.
+    path("", include("kazoo_zapier.console.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -20,6 +23,12 @@ urlpatterns = [
     path("api/v1/", include(calls_urls.api_urlpatterns)),
     path("api/", include(hooks_urls.schema_urlpatterns)),
 ]
+
+if not settings.PRODUCTION:
+    # The local demo's stand-in for Zapier (`make run`): never served in production.
+    urlpatterns.append(
+        path("demo/receiver/<int:hook_id>/", demo.demo_receiver, name="demo-receiver")
+    )
 
 # Branded error pages (Django's default 500 renders without the request, so without branding).
 handler400 = "accounts.views.bad_request"
