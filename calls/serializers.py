@@ -37,6 +37,8 @@ class PlaceCallSerializer(serializers.Serializer):
 
 
 class CallSerializer(serializers.ModelSerializer):
+    # Plain text, not an enum: the hooks API already owns the schema's "status" enum name.
+    status = serializers.CharField(help_text="`placed`: Kazoo accepted the call, your phone rings")
     device_id = serializers.CharField(allow_null=True)
     call_id = serializers.CharField(
         help_text="The call_id of this call's events (call.started, call.answered, call.ended)"
