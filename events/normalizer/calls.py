@@ -535,9 +535,10 @@ class Run:
         return {
             "answered": answered is not None,
             "result": result,
-            "ring_seconds": max((answered if answered is not None else end) - start, 0),
-            "talk_seconds": max(end - answered, 0) if answered is not None else 0,
-            "duration_seconds": max(end - start, 0),
+            # round(): whole seconds in the payload even from sub-second timestamps.
+            "ring_seconds": round(max((answered if answered is not None else end) - start, 0)),
+            "talk_seconds": round(max(end - answered, 0)) if answered is not None else 0,
+            "duration_seconds": round(max(end - start, 0)),
             "hangup_cause": leg["cause"] if leg else None,
         }
 

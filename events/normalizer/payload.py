@@ -1,5 +1,6 @@
 """NormalizedEvent, its deterministic id and the pieces every payload shares."""
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import blake2b
@@ -28,15 +29,22 @@ def event_id(account_id: str, subject: str, user_id: str | None, type_: EventTyp
     return blake2b(key.encode(), digest_size=16).hexdigest()
 
 
-def unix_from_gregorian(value: Any) -> int | None:
-    """Kazoo's timestamp (int, float or numeric string) as Unix seconds; None if unusable."""
+def unix_from_gregorian(value: Any) -> float | None:
+    """Kazoo's timestamp (int, float or numeric string) as Unix seconds; None if unusable.
+
+    Kazoo sends whole seconds, which stay an int. A fraction is kept: the benchmark's simulator
+    sends one so that `occurred_at` can time a delivery's latency to the millisecond.
+    """
     if value is None or isinstance(value, bool):
         return None
     try:
-        seconds = int(float(value))
+        seconds = float(value)
     except (TypeError, ValueError):
         return None
-    return seconds - GREGORIAN_OFFSET if seconds > GREGORIAN_OFFSET else None
+    if not math.isfinite(seconds) or seconds <= GREGORIAN_OFFSET:
+        return None
+    unix = seconds - GREGORIAN_OFFSET
+    return int(unix) if unix.is_integer() else unix
 
 
 def iso_utc(unix_seconds: float) -> str:
