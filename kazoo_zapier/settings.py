@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "events",
     "hooks",
     "calls",
+    "kazoo_zapier.console",
 ]
 
 MIDDLEWARE = [
@@ -349,6 +350,18 @@ SPECTACULAR_SETTINGS.update(
         "REDOC_DIST": "SIDECAR",
     }
 )
+
+# --- The staff console and /metrics (kazoo_zapier/console/) ------------------------------------
+# How often an open live monitor looks for new events (it tails the Event table: see
+# kazoo_zapier/console/monitor.py for why).
+CONSOLE_MONITOR_POLL_SECONDS = env_float("CONSOLE_MONITOR_POLL_SECONDS", 0.5, minimum=0.05)
+# /metrics answers a `Authorization: Bearer <METRICS_TOKEN>` scraper or a staff session; in
+# development also any client on loopback. Never in production: behind a reverse proxy every
+# request comes from loopback.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOW_LOOPBACK = not PRODUCTION and env_bool("METRICS_ALLOW_LOOPBACK", True)
+# The window of the *_recent metrics and of the delivery latency histogram.
+METRICS_WINDOW_SECONDS = env_int("METRICS_WINDOW_SECONDS", 300, minimum=10)
 
 # --- Security for production (manage.py check --deploy) -----------------------------------------
 if PRODUCTION:

@@ -1,0 +1,105 @@
+// The live event monitor: one websocket per [data-live-monitor] element, rows newest first.
+// Filters are the query string of the socket: changing one reconnects with the new filter.
+(function () {
+  "use strict";
+
+  var MAX_ROWS = 200;
+  var NOT_ALLOWED = 4403;
+
+  function cell(text, className) {
+    var td = document.createElement("td");
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function clock(iso) {
+    var when = new Date(iso);
+    return isNaN(when) ? iso : when.toLocaleTimeString();
+  }
+
+  function start(root) {
+    var rows = root.querySelector("[data-monitor-rows]");
+    var status = root.querySelector("[data-monitor-status]");
+    var filters = root.querySelector("[data-monitor-filters]");
+    var showAccount = rows.dataset.showAccount === "true";
+    var socket = null;
+    var retries = 0;
+    var timer = null;
+
+    function say(text, state) {
+      status.textContent = text;
+      root.dataset.state = state;
+    }
+
+    function row(event) {
+      var tr = document.createElement("tr");
+      tr.dataset.eventId = event.id;
+      tr.dataset.type = event.type;
+      tr.dataset.accountId = event.account_id;
+      tr.dataset.userId = event.user_id || "";
+      if (event.test) tr.className = "test-event-row";
+      tr.appendChild(cell(clock(event.occurred_at), "time"));
+      tr.appendChild(cell(event.type, "type"));
+      if (showAccount) tr.appendChild(cell(event.account_name || event.account_id, "account"));
+      tr.appendChild(cell(event.user_name || "", "user"));
+      tr.appendChild(cell((event.test ? "[test] " : "") + event.summary, "summary"));
+      tr.title = JSON.stringify(event.payload, null, 2);
+      return tr;
+    }
+
+    function add(events) {
+      events.forEach(function (event) {
+        if (rows.querySelector('tr[data-event-id="' + CSS.escape(event.id) + '"]')) return;
+        rows.insertBefore(row(event), rows.firstChild);
+      });
+      while (rows.children.length > MAX_ROWS) rows.removeChild(rows.lastChild);
+    }
+
+    function url() {
+      var query = filters ? new URLSearchParams(new FormData(filters)).toString() : "";
+      var scheme = location.protocol === "https:" ? "wss:" : "ws:";
+      return scheme + "//" + location.host + root.dataset.wsPath + (query ? "?" + query : "");
+    }
+
+    function connect() {
+      clearTimeout(timer);
+      say("Connecting…", "connecting");
+      var current = new WebSocket(url());
+      socket = current;
+      current.onmessage = function (message) {
+        var data = JSON.parse(message.data);
+        if (data.kind === "hello") {
+          rows.textContent = "";
+          retries = 0;
+          say("Live: new events appear at the top.", "live");
+        }
+        add(data.events || []);
+      };
+      current.onclose = function (closed) {
+        if (socket !== current) return; // replaced by a new filter
+        if (closed.code === NOT_ALLOWED) {
+          say("You are not allowed to watch these events. Sign in again?", "refused");
+          return;
+        }
+        retries += 1;
+        var wait = Math.min(30, Math.pow(2, retries));
+        say("Disconnected; trying again in " + wait + " s.", "reconnecting");
+        timer = setTimeout(connect, wait * 1000);
+      };
+    }
+
+    if (filters) {
+      filters.addEventListener("change", function () {
+        var old = socket;
+        socket = null;
+        if (old) old.close();
+        connect();
+      });
+      filters.addEventListener("submit", function (event) { event.preventDefault(); });
+    }
+    connect();
+  }
+
+  document.querySelectorAll("[data-live-monitor]").forEach(start);
+})();
