@@ -127,7 +127,7 @@ def test_a_silent_listener_is_shown_as_silent(staff):
 
 
 def test_failing_hooks_are_the_active_ones_failing_and_the_disabled(traffic, make_hook, kazoo_user):
-    good, bad = traffic
+    _, bad = traffic
     disabled = make_hook(kazoo_user, "http://127.0.0.1:9/x")
     disabled.set_status(Hook.Status.DISABLED, "No 2xx for 24 hours")
     assert {hook.id for hook in failing_hooks()} == {bad.id, disabled.id}
