@@ -35,5 +35,10 @@ lint: install
 test: install browser lint
 	$(BIN)/pytest
 
+# Speed, latency and memory of the whole pipeline against a bare forwarder: docs/benchmarks.md.
+# Not part of `make test`: a benchmark measures, it does not pass or fail.
+bench: install
+	$(BIN)/python -m kazoo_zapier.bench run
+
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
