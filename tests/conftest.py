@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.simulator",
     "tests.fixtures.accounts",
     "tests.fixtures.hooks",
+    "tests.fixtures.browser",
 ]

@@ -193,7 +193,7 @@ def test_windows_and_bars():
     # Stacked: the two parts of the last bar fill the plot's full height (10 is the axis top).
     assert second.y + second.height == pytest.approx(first.y)
     assert first.height + second.height == pytest.approx(chart.plot_bottom_y - 10)
-    assert chart.legend == [("a", "#2563eb", 4), ("b", "#16a34a", 6)]
+    assert chart.legend == [("a", "#2563eb", 4), ("b", "#7c3aed", 6)]
 
 
 # --- the customer lookup ------------------------------------------------------------------------

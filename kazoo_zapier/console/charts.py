@@ -22,7 +22,8 @@ SERIES_COLOURS = {
     "failed": "#dc2626",
     "cancelled": "#9ca3af",
 }
-PALETTE = ("#2563eb", "#16a34a", "#f59e0b", "#dc2626", "#7c3aed", "#0891b2", "#9ca3af")
+# Not green, amber or red: those say delivered, pending and failed on the same page.
+PALETTE = ("#2563eb", "#7c3aed", "#0891b2", "#db2777", "#65a30d", "#ea580c", "#6b7280")
 
 
 @dataclass(frozen=True)
