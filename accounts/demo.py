@@ -81,18 +81,7 @@ def _seed_demo_subscriptions(world) -> None:
     subscribe to from the start and the admin fills with events and deliveries.
     """
     account, alice = world.demo, world.demo.user_by_username("alice")
-    account_doc = {"id": account.id, "name": account.name, "enabled": True}
-    user_doc = {
-        "id": alice.id,
-        "username": alice.username,
-        "first_name": alice.first_name,
-        "last_name": alice.last_name,
-        "email": alice.email,
-        "priv_level": alice.priv_level,
-        "enabled": alice.enabled,
-        "presence_id": alice.extension,
-    }
-    owner = sync_kazoo_user(account_doc, user_doc)
+    owner = sync_kazoo_user(*kazoo_documents(account, alice))
     existing = set(
         Hook.objects.filter(
             owner=owner, target_url__startswith="http://127.0.0.1:8000/demo/"
@@ -111,3 +100,19 @@ def _seed_demo_subscriptions(world) -> None:
         )
         hook.target_url = DEMO_RECEIVER_URL.format(hook_id=hook.pk)
         hook.save(update_fields=["target_url"])
+
+
+def kazoo_documents(account, user) -> tuple[dict, dict]:
+    """The account and user documents Kazoo (the simulator) serves for a seeded user."""
+    account_doc = {"id": account.id, "name": account.name, "enabled": True}
+    user_doc = {
+        "id": user.id,
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "priv_level": user.priv_level,
+        "enabled": user.enabled,
+        "presence_id": user.extension,
+    }
+    return account_doc, user_doc

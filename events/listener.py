@@ -30,7 +30,15 @@ from django.db import close_old_connections, connection, models
 from events.acdc import QueueInfo, diff_acdc
 from events.directory import CrossbarDirectory
 from events.models import ListenerState
-from events.normalizer import CallState, NormalizedEvent, Rejected, expire, normalize, reconcile
+from events.normalizer import (
+    KNOWN_EVENTS,
+    CallState,
+    NormalizedEvent,
+    Rejected,
+    expire,
+    normalize,
+    reconcile,
+)
 from events.normalizer.numbers import normalize_number
 from events.normalizer.payload import GREGORIAN_OFFSET
 from events.store import store_events
@@ -41,18 +49,9 @@ from kazoo_zapier.kazoo.errors import KazooError
 
 logger = logging.getLogger(__name__)
 
-# Blackhole's call bindings (REFERENCE.md §1.6): one subscribe message each, per account.
-CALL_EVENT_NAMES = (
-    "CHANNEL_CREATE",
-    "CHANNEL_ANSWER",
-    "CHANNEL_BRIDGE",
-    "CHANNEL_DESTROY",
-    "CHANNEL_HOLD",
-    "CHANNEL_UNHOLD",
-    "PARK_PARKED",
-    "PARK_RETRIEVED",
-    "PARK_ABANDONED",
-)
+# Blackhole's call bindings (REFERENCE.md §1.6), one subscribe message each per account: the
+# nine call and park events, which are exactly the ones the normalizer understands.
+CALL_EVENT_NAMES = tuple(sorted(KNOWN_EVENTS))
 
 # How far back to look for CDRs of calls that ended while the listener was away.
 RECONCILE_LOOKBACK = timedelta(hours=6)

@@ -206,38 +206,23 @@ class CrossbarClient:
                 self._session = None
 
     # --- requests -------------------------------------------------------------------------------
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        token: str | None = None,
-        params: dict[str, Any] | None = None,
-        payload: dict[str, Any] | None = None,
-        timeout: tuple[float, float] | None = None,
-    ) -> dict[str, Any]:
-        """One Crossbar call; returns the whole envelope.
+    def request(self, method: str, path: str, *, token: str | None = None, **options: Any) -> dict:
+        """One Crossbar call; returns the whole envelope. Options: params, payload, timeout.
 
         With no `token`, the service token is used, and a 401 re-authenticates once (Kazoo may
         have restarted, or revoked the token) before the error is raised.
         """
         if token is not None:
-            return self._send(
-                method, path, token=token, params=params, payload=payload, timeout=timeout
-            )
+            return self._send(method, path, token=token, **options)
         service_token = self.token()
         try:
-            return self._send(
-                method, path, token=service_token, params=params, payload=payload, timeout=timeout
-            )
+            return self._send(method, path, token=service_token, **options)
         except KazooAuthError as error:
             if error.status != 401:
                 raise
             logger.info("Kazoo refused the service token; authenticating again")
             self._invalidate(service_token)
-            return self._send(
-                method, path, token=self.token(), params=params, payload=payload, timeout=timeout
-            )
+            return self._send(method, path, token=self.token(), **options)
 
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.request("GET", path, **kwargs)["data"]
