@@ -30,8 +30,9 @@ from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db import connection, transaction
+from django.db.models import DateTimeField, F, Min, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from hooks.models import Delivery, DeliveryAttempt, Hook
@@ -46,6 +47,9 @@ FAILED = "failed"
 
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 4 * 3600.0
+# Rows per UPDATE when recording deliveries: three parameters a row stays far below SQLite's
+# limit of 32,766 (and PostgreSQL's 65,535).
+UPDATE_CHUNK = 1000
 GONE_REASON = "The target answered 410 Gone: the Zap was turned off or deleted."
 
 
@@ -260,9 +264,14 @@ def record_run(run: HookRun, token: str) -> None:
     failing_since = hook.failing_since
     defer_until: datetime | None = None
     gone = False
+    delivered: list[Sent] = []
     with transaction.atomic():
         for sent in run.sent:
             delivery, result, outcome = sent.delivery, sent.result, sent.outcome
+            if outcome == DELIVERED:
+                delivered.append(sent)  # written together below: one UPDATE, not one per row
+                failing_since = None
+                continue
             first_attempt_at = delivery.first_attempt_at or result.started_at
             changes: dict = {
                 "attempts": F("attempts") + 1,
@@ -270,10 +279,7 @@ def record_run(run: HookRun, token: str) -> None:
                 "last_status_code": result.status_code,
                 "last_error": describe(result),
             }
-            if outcome == DELIVERED:
-                changes.update(status=Delivery.Status.DELIVERED, delivered_at=now)
-                failing_since = None
-            elif outcome == RETRY:
+            if outcome == RETRY:
                 delay = timedelta(seconds=retry_delay(delivery.attempts + 1, result))
                 defer_until = now + delay
                 if now + delay > first_attempt_at + retry_window:
@@ -289,6 +295,7 @@ def record_run(run: HookRun, token: str) -> None:
             Delivery.objects.filter(id=delivery.id, status=Delivery.Status.PENDING).update(
                 **changes
             )
+        mark_delivered(delivered, now)
         DeliveryAttempt.objects.bulk_create(
             DeliveryAttempt(
                 delivery_id=sent.delivery.id,
@@ -322,11 +329,51 @@ def record_run(run: HookRun, token: str) -> None:
             hours=settings.HOOKS_DISABLE_AFTER_HOURS
         ):
             hours = settings.HOOKS_DISABLE_AFTER_HOURS
-            reason = f"No successful delivery for {hours:g} hours; last: {describe(run.sent[-1].result)}"
+            reason = (
+                f"No successful delivery for {hours:g} hours; last: {describe(run.sent[-1].result)}"
+            )
             Hook.objects.filter(id=hook.id, status=Hook.Status.ACTIVE).update(
                 status=Hook.Status.DISABLED, status_reason=reason[:500], status_changed_at=now
             )
             logger.warning("hook %s disabled: %s", hook.id, reason)
+
+
+def mark_delivered(delivered: list[Sent], now: datetime) -> None:
+    """Record 2xx answers: one UPDATE per chunk of rows with the same status code and note.
+
+    Per-row UPDATEs were most of a worker's time (4,000 deliveries: 20 of 23 s). Each row's first
+    attempt time travels in one CASE, written as SQL because building it from Django expressions
+    cost as much as the queries it saved. Only pending rows change, as for every other outcome.
+    """
+    groups: dict[tuple[int | None, str], list[Sent]] = defaultdict(list)
+    for sent in delivered:
+        groups[(sent.result.status_code, describe(sent.result))].append(sent)
+    adapt = connection.ops.adapt_datetimefield_value
+    for (status_code, note), sents in groups.items():
+        for start in range(0, len(sents), UPDATE_CHUNK):
+            chunk = sents[start : start + UPDATE_CHUNK]
+            firsts = [
+                (sent.delivery.id, adapt(sent.result.started_at))
+                for sent in chunk
+                if sent.delivery.first_attempt_at is None
+            ]
+            changes: dict = {}
+            if firsts:
+                changes["first_attempt_at"] = RawSQL(  # noqa: S611 - values are parameters
+                    "CASE id " + "WHEN %s THEN %s " * len(firsts) + "ELSE first_attempt_at END",
+                    [value for pair in firsts for value in pair],
+                    output_field=DateTimeField(),
+                )
+            Delivery.objects.filter(
+                id__in=[sent.delivery.id for sent in chunk], status=Delivery.Status.PENDING
+            ).update(
+                status=Delivery.Status.DELIVERED,
+                delivered_at=now,
+                attempts=F("attempts") + 1,
+                last_status_code=status_code,
+                last_error=note,
+                **changes,
+            )
 
 
 def mark_gone(hook: Hook) -> None:
