@@ -239,6 +239,7 @@ def measure(
 
 def finish(sim: Simulator, ingest: Ingest, receiver_url: str) -> dict[str, Any]:
     """Stop the stream, let everything drain, count what was lost on the way."""
+    posted_before = requests.get(f"{receiver_url}/stats", timeout=30).json()["total"]
     stopped = time.monotonic()
     sim.stop()
     time.sleep(2.0)
@@ -250,8 +251,11 @@ def finish(sim: Simulator, ingest: Ingest, receiver_url: str) -> dict[str, Any]:
         time.sleep(1.0)
     stats, counters = sim.stats(), ingest.counters()
     received = requests.get(f"{receiver_url}/stats", timeout=30).json()
+    drained = time.monotonic() - stopped
     return {
-        "drain_seconds": round(time.monotonic() - stopped, 1),
+        "drain_seconds": round(drained, 1),
+        # With no new traffic the workers only work off their backlog: their capacity alone.
+        "drain_posts_per_second": per(received["total"] - posted_before, drained),
         "frames_pushed": stats["events_pushed"],
         "frames_received": counters["received"],
         # Both readers count Kazoo's subscribe replies among their frames: one per binding.

@@ -103,7 +103,8 @@ def render(results: dict[str, Any]) -> list[str]:
         after = phase["after"]
         lines += [
             "",
-            f"After the load stopped: drained in {after['drain_seconds']:g} s; "
+            f"After the load stopped: drained in {after['drain_seconds']:g} s "
+            f"({_fmt(after.get('drain_posts_per_second'))} POSTs/s meanwhile); "
             f"{_fmt(after['frames_pushed'])} frames pushed, {_fmt(after['frames_received'])} "
             f"taken in, **{_fmt(after['frames_lost'])} lost**, "
             f"{_fmt(after['dropped_by_kazoo'])} dropped by Kazoo for a slow reader, "
