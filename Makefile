@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint install migrate demo browser bench clean
+.PHONY: run test lint install migrate demo browser bench clean zapier-test
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,8 +32,20 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 
-test: install browser lint
+test: install browser lint zapier-test
 	$(BIN)/pytest
+
+# The Zapier app (zapier/): npm ci when its lock changes; the CLI's validate (it wants Node 22,
+# which the lock brings as the `node` package); jest against the live service (test/harness.py).
+ZAPIER_INSTALLED := zapier/node_modules/.installed
+$(ZAPIER_INSTALLED): zapier/package-lock.json
+	cd zapier && npm ci --no-audit --no-fund
+	touch $(ZAPIER_INSTALLED)
+
+zapier-test: install $(ZAPIER_INSTALLED)
+	cd zapier && DISABLE_ZAPIER_ANALYTICS=1 NO_UPDATE_NOTIFIER=1 \
+		node_modules/.bin/node node_modules/.bin/zapier-platform validate --without-style
+	$(BIN)/python zapier/test/harness.py
 
 # Speed, latency and memory of the whole pipeline against a bare forwarder: docs/benchmarks.md.
 # Not part of `make test`: a benchmark measures, it does not pass or fail.

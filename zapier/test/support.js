@@ -190,11 +190,17 @@ const simulator = {
   async stats() {
     return (await fetch(`${SIMULATOR_URL}/sim/stats`)).json();
   },
-  // The listener subscribes to an account's calls within a second of its first active hook.
+  // The listener subscribes to an account's calls within a second of its first active hook, and
+  // drops them a second after its last one ended. Seen for longer than that, the subscription is
+  // not a leftover about to go.
   async waitUntilListening(accountId) {
+    let since = null;
     await waitFor(async () => {
       const stats = await simulator.stats();
-      return stats.subscriptions.some((bindings) => bindings.some(([account]) => account === accountId));
+      const listening = stats.subscriptions.some((bindings) => bindings.some(([account]) => account === accountId));
+      if (!listening) since = null;
+      else if (since === null) since = Date.now();
+      return since !== null && Date.now() - since >= 2500;
     }, `the listener to subscribe to account ${accountId}`);
   },
 };

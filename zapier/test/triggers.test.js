@@ -123,7 +123,9 @@ test('for every trigger: live keys = performList keys = sample keys = output fie
     const recent = await appTester(trigger.performList, { authData: alice, inputData: { scope: 'account' } });
     expect(recent.length).toBeGreaterThan(0);
     expect(recent.map((item) => item.type)).toEqual(recent.map(() => type));
-    expect(recent.map((item) => item.id)).toContain(live.id);
+    // Newest first: among the newest ten some were delivered here (more may still be on the way).
+    const delivered = new Set(catcher.deliveriesTo(type).map((item) => item.body.id));
+    expect(recent.some((item) => delivered.has(item.id))).toBe(true);
     problems.push(...keyDifference(type, 'performList (real events) vs live', flatKeys(recent[0]), liveKeys));
   }
   expect(problems).toEqual([]);
