@@ -4,7 +4,6 @@ The browser may talk to the live server on loopback only: every other request is
 recorded, and a test fails if any was attempted.
 """
 
-import os
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -17,57 +16,11 @@ from tests.fixtures.accounts import pkce_pair
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-TIMEOUT_MS = 15_000
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # (fixtures, assertions) are still synchronous and safe here.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
 
 @pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    outside: list[str] = []
-
-    def loopback_only(route):
-        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", loopback_only)
-    page = context.new_page()
-    try:
-        yield page
-    finally:
-        context.close()
-    assert outside == [], f"the pages tried to reach beyond loopback: {outside}"
+def page(open_page, live_server):
+    """A page on the live server (the loopback-only guard is open_page's)."""
+    return open_page(live_server.url)
 
 
 def on_path(path: str):
