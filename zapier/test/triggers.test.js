@@ -30,6 +30,12 @@ const expectedKeys = (eventType) =>
 const matchNothing = (eventType) =>
   eventType.payload_keys.includes('from_number') ? { number: '+493012349999' } : { user_id: 'nobody' };
 
+// What is still missing after the polls had time to see everything (three ACDC intervals).
+const callCentreSettled = async (missing) => {
+  await waitFor(() => missing().length === 0, 'call-centre deliveries', { timeout: 15000 }).catch(() => null);
+  return missing();
+};
+
 let catcher;
 let alice;
 let me;
@@ -86,6 +92,18 @@ test('every trigger subscribes for the whole account and receives its event from
     timeout: 60000,
   });
   for (const name of [...CALL_CENTRE_SCENARIOS, ...CALL_SCENARIOS]) await simulator.play(name);
+
+  // Should a play have beaten the baseline after all, the changes it made are history, not news:
+  // play the call centre again (the other agent's shift, since the first one's is over).
+  const missing = () =>
+    types.map((t) => t.type).filter((type) => /^(queue|agent)\./.test(type) && !catcher.deliveriesTo(type).length);
+  const users = await appTester(App.triggers.user_list.operation.perform, { authData: alice });
+  const carol = users.find((user) => user.name === 'Carol Clark');
+  for (let attempt = 0; attempt < 2 && (await callCentreSettled(missing)).length; attempt += 1) {
+    await simulator.play('queue_answered');
+    await simulator.play('queue_abandoned');
+    await simulator.play('agent_status_changes', { agent_id: carol.id });
+  }
 
   for (const eventType of types) {
     await catcher.waitForDeliveries(eventType.type, 1, { timeout: 60000 });
