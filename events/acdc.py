@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from events.catalogue import EventType
+from events.catalogue import KAZOO_KEYS, EventType
 from events.normalizer.directory import Directory
 from events.normalizer.payload import GREGORIAN_OFFSET, NormalizedEvent, event_id, iso_utc
 
@@ -159,7 +159,7 @@ def _queue_event(
         talk_seconds=_int(row.get("talk_time")) if kind == EventType.QUEUE_CALL_COMPLETED else None,
         # Kazoo's listing has no reason column; a row that carries one (a newer Kazoo) gives it.
         abandon_reason=row.get("abandoned_reason") or row.get("abandon_reason") or None,
-        kazoo={"call_id": call_id, "event_name": str(row.get("status") or "")},
+        kazoo=_kazoo_ids(call_id=call_id, event_name=str(row.get("status") or "")),
     )
     payload["summary"] = _queue_summary(payload)
     # Queue calls concern the agent who took them; waiting and abandoned calls the account.
@@ -196,11 +196,16 @@ def _agent_event(
         user_name=agent.name if agent else None,
         user_extension=agent.extension if agent else None,
         user_email=agent.email if agent else None,
-        kazoo={"owner_id": agent_id, "event_name": status},
+        kazoo=_kazoo_ids(owner_id=agent_id, event_name=status),
     )
     words = AGENT_STATUS_WORDS.get(status, status.replace("_", " "))
     payload["summary"] = f"{agent.name if agent and agent.name else 'An agent'} is now {words}"
     return NormalizedEvent(type=kind, payload=payload, account_id=account_id, user_id=agent_id)
+
+
+def _kazoo_ids(**known: str) -> dict[str, str | None]:
+    """Every raw-id key, null where a poll cannot know it: the live and sample shapes agree."""
+    return {**dict.fromkeys(KAZOO_KEYS), **known}
 
 
 def _queue_summary(p: dict[str, Any]) -> str:

@@ -1,7 +1,7 @@
 """Call-centre events from polled Crossbar snapshots: each transition exactly once."""
 
 from events.acdc import QueueInfo, diff_acdc
-from events.catalogue import EventType
+from events.catalogue import KAZOO_KEYS, EventType
 from events.normalizer.directory import StaticDirectory
 from kazoo_zapier.kazoo.simulator.world import demo_world
 
@@ -81,6 +81,7 @@ def test_queue_payloads_carry_names_keys_and_a_summary():
     assert answered.user_id == AGENT.id  # the agent receives their queue calls
     payload = answered.payload
     assert list(payload) == list(EventType.QUEUE_CALL_ANSWERED.payload_keys)
+    assert list(payload["kazoo"]) == list(KAZOO_KEYS)  # null, never missing (EVENTS.md)
     assert payload["queue_name"] == "Support"
     assert payload["agent_name"] == "Bob Berger"
     assert payload["summary"] == "Erika Muster (+4930123456) in Support answered by Bob Berger"
@@ -101,5 +102,7 @@ def test_agent_status_changes_are_events_for_the_agent():
     assert event.user_id == AGENT.id
     assert event.payload["agent_status"] == "paused"
     assert event.payload["summary"] == "Bob Berger is now paused"
+    assert list(event.payload) == list(EventType.AGENT_STATUS_CHANGED.payload_keys)
+    assert list(event.payload["kazoo"]) == list(KAZOO_KEYS)
     events, _ = diff(snapshot, [], {AGENT.id: "paused"})
     assert events == []
