@@ -284,6 +284,10 @@ KAZOO_API_KEY = (
 KAZOO_TIMEOUT_SECONDS = env_float("KAZOO_TIMEOUT_SECONDS", 10.0, minimum=0.1)
 KAZOO_CONNECT_TIMEOUT_SECONDS = env_float("KAZOO_CONNECT_TIMEOUT_SECONDS", 3.0, minimum=0.1)
 
+# --- Events -------------------------------------------------------------------------------------
+# Normalized events older than this are deleted daily (never one with a delivery still pending).
+EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30, minimum=1)
+
 # --- Product ------------------------------------------------------------------------------------
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "DE").upper()
 ZAPIER_APP_URL = env_str("ZAPIER_APP_URL", "https://zapier.com/apps")
