@@ -2,6 +2,7 @@
 deliveries, including a dropped socket and a restart in the middle of a call."""
 
 import random
+import signal
 import time
 from collections import Counter
 
@@ -13,7 +14,7 @@ from events.models import Event, ListenerState
 from hooks.models import Delivery
 from kazoo_zapier.kazoo.crossbar import CrossbarClient
 from kazoo_zapier.kazoo.simulator.scenarios import build_scenario
-from tests.fixtures.hooks import wait_until
+from tests.fixtures.hooks import start_django_process, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -341,3 +342,33 @@ def test_queue_and_agent_events_come_from_polling_crossbar(
         d.event.user_id == kazoo_user.kazoo.kazoo_id
         for d in Delivery.objects.filter(hook=agent_hook)
     )
+
+
+def test_the_kazoo_listen_command_runs_and_stops_cleanly_on_sigterm(
+    kazoo_sim, kazoo_user, make_hook
+):
+    bob = kazoo_user.kazoo
+    make_hook(kazoo_user, HOOK_URL, event="call.ended")
+    process = start_django_process(
+        "manage.py",
+        "kazoo_listen",
+        env={"KAZOO_API_URL": kazoo_sim.api_url, "KAZOO_WS_URL": kazoo_sim.ws_url},
+    )
+    try:
+        wait_until(
+            lambda: ListenerState.objects.filter(
+                health__connected=True, health__bindings=9
+            ).exists(),
+            timeout=60,
+            what="the listener process to subscribe",
+        )
+        result = kazoo_sim.play("inbound_answered", wait=True, user_id=bob.kazoo_id)
+        wait_until(
+            lambda: Event.objects.filter(call_id=result["call_id"], type="call.ended").exists(),
+            what="the call through the listener process",
+        )
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode()
+    assert process.returncode == 0, output
+    assert "listener stopped" in output
