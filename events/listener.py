@@ -14,6 +14,7 @@ the events it accounts for, and written once they are stored. A restart therefor
 state that never claims more than the database holds; then it reconciles with Crossbar.
 """
 
+import json
 import logging
 import queue
 import threading
@@ -83,8 +84,11 @@ def call_centre_accounts() -> set[str]:
 class _Snapshot:
     """The listener's state as it was right after the events queued before it."""
 
-    call_state: dict[str, Any]
-    acdc_state: dict[str, Any]
+    # JSON text, serialized while the state lock was held: the normalizer keeps changing the
+    # live state, so anything less than a copy taken there could be ahead of the stored events
+    # (or change size while it is written).
+    call_state: str
+    acdc_state: str
 
 
 _DONE = object()
@@ -260,7 +264,7 @@ class Listener:
 
     def _save_state(self, snapshot: _Snapshot) -> None:
         ListenerState.objects.filter(name=self.name).update(
-            call_state=snapshot.call_state, acdc_state=snapshot.acdc_state
+            call_state=json.loads(snapshot.call_state), acdc_state=json.loads(snapshot.acdc_state)
         )
 
     # --- call centre ----------------------------------------------------------------------------
@@ -329,7 +333,8 @@ class Listener:
 
     def queue_snapshot(self) -> None:
         with self._lock:
-            self._outbox.put(_Snapshot(self.state.to_json(), dict(self.acdc_state)))
+            snapshot = _Snapshot(json.dumps(self.state.to_json()), json.dumps(self.acdc_state))
+            self._outbox.put(snapshot)
 
     def health(self) -> dict[str, Any]:
         status = self.blackhole.snapshot()

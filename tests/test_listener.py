@@ -372,3 +372,16 @@ def test_the_kazoo_listen_command_runs_and_stops_cleanly_on_sigterm(
         output = process.communicate(timeout=30)[0].decode()
     assert process.returncode == 0, output
     assert "listener stopped" in output
+
+
+def test_a_queued_state_snapshot_is_not_changed_by_later_events():
+    # Built but not started: no socket, no threads; only the state and its outbox.
+    listener = Listener(
+        crossbar=CrossbarClient("http://127.0.0.1:9/v2", "k" * 64), ws_url="ws://127.0.0.1:9"
+    )
+    listener.state.new_call("call-before", "account-1", "Acme", 0.0)
+    listener.queue_snapshot()
+    listener.state.new_call("call-after", "account-1", "Acme", 0.0)
+    snapshot = listener._outbox.get_nowait()
+    assert "call-before" in snapshot.call_state
+    assert "call-after" not in snapshot.call_state
