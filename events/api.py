@@ -45,9 +45,13 @@ class EventListView(EventsScopeView):
         raw_filters = {name: params[name] for name in FILTER_FIELDS if name in params}
         filters: dict[str, str] = {}
         if raw_filters:
-            keys = kind.payload_keys if kind else tuple({k for t in EventType for k in t.payload_keys})
+            keys = (
+                kind.payload_keys if kind else tuple({k for t in EventType for k in t.payload_keys})
+            )
             try:
-                filters = clean_filters(raw_filters, event_type=str(kind or "these"), payload_keys=keys)
+                filters = clean_filters(
+                    raw_filters, event_type=str(kind or "these"), payload_keys=keys
+                )
             except FilterError as exc:
                 raise ValidationError({exc.field: [exc.message]}) from None
 
@@ -55,9 +59,7 @@ class EventListView(EventsScopeView):
         if kind is not None:
             events = events.filter(type=kind.value)
         payloads = [
-            event.payload
-            for event in events[:SCAN_LIMIT]
-            if matches(filters, event.payload)
+            event.payload for event in events[:SCAN_LIMIT] if matches(filters, event.payload)
         ][: params["limit"]]
         if not payloads:
             payloads = [example_payload(kind or next(iter(EventType)))]

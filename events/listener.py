@@ -54,6 +54,9 @@ logger = logging.getLogger(__name__)
 # nine call and park events, which are exactly the ones the normalizer understands.
 CALL_EVENT_NAMES = tuple(sorted(KNOWN_EVENTS))
 
+# A state snapshot may cost at most 1/this of the time between two snapshots.
+SNAPSHOT_COST_FACTOR = 50
+
 # How far back to look for CDRs of calls that ended while the listener was away.
 RECONCILE_LOOKBACK = timedelta(hours=6)
 
@@ -88,7 +91,7 @@ class _Snapshot:
     # live state, so anything less than a copy taken there could be ahead of the stored events
     # (or change size while it is written).
     call_state: str
-    acdc_state: str
+    acdc_state: dict[str, Any]
 
 
 _DONE = object()
@@ -123,7 +126,7 @@ class Listener:
         self.acdc_interval = acdc_interval
 
         saved, _ = ListenerState.objects.get_or_create(name=name)
-        self.state = CallState.from_json(saved.call_state or None)
+        self.state = CallState.from_json(json.loads(saved.call_state) if saved.call_state else None)
         self.acdc_state: dict[str, Any] = dict(saved.acdc_state or {})
         self._queues: dict[str, dict[str, QueueInfo]] = {}
         self._lock = threading.Lock()  # guards self.state and the order of self._outbox
@@ -131,6 +134,7 @@ class Listener:
         self._accounts: set[str] = set()
         self._needs_reconcile = True  # a fresh start is a restart: Kazoo did not wait for us
         self._last_snapshot = 0.0
+        self._snapshot_every = snapshot_interval
         self._last_expire = 0.0
         self._last_acdc = 0.0
         self._started_at = datetime.now(UTC)
@@ -264,7 +268,7 @@ class Listener:
 
     def _save_state(self, snapshot: _Snapshot) -> None:
         ListenerState.objects.filter(name=self.name).update(
-            call_state=json.loads(snapshot.call_state), acdc_state=json.loads(snapshot.acdc_state)
+            call_state=snapshot.call_state, acdc_state=snapshot.acdc_state
         )
 
     # --- call centre ----------------------------------------------------------------------------
@@ -326,15 +330,21 @@ class Listener:
         if now - self._last_acdc >= self.acdc_interval:
             self._last_acdc = now
             self.poll_acdc()
-        if now - self._last_snapshot >= self.snapshot_interval:
+        if now - self._last_snapshot >= self._snapshot_every:
             self._last_snapshot = now
             self.queue_snapshot()
         self.report_health()
 
     def queue_snapshot(self) -> None:
         with self._lock:
-            snapshot = _Snapshot(json.dumps(self.state.to_json()), json.dumps(self.acdc_state))
-            self._outbox.put(snapshot)
+            started = time.monotonic()
+            call_state = json.dumps(self.state.to_json(), separators=(",", ":"))
+            acdc_state = json.loads(json.dumps(self.acdc_state))  # small: a plain deep copy
+            self._outbox.put(_Snapshot(call_state, acdc_state))
+            # The copy holds the lock, and normalizing waits meanwhile: with many live calls,
+            # save less often, so that snapshots never take more than ~2% of the time.
+            took = time.monotonic() - started
+            self._snapshot_every = max(self.snapshot_interval, took * SNAPSHOT_COST_FACTOR)
 
     def health(self) -> dict[str, Any]:
         status = self.blackhole.snapshot()

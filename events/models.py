@@ -46,7 +46,9 @@ class ListenerState(models.Model):
     """
 
     name = models.CharField(primary_key=True, max_length=64, default="default")
-    call_state = models.JSONField(default=dict, blank=True)
+    # JSON text, written as the listener serialized it: it can hold thousands of live calls, and
+    # a JSONField would parse and encode it twice more on every save.
+    call_state = models.TextField(blank=True, default="")
     acdc_state = models.JSONField(default=dict, blank=True)
     health = models.JSONField(default=dict, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
