@@ -147,11 +147,13 @@ def test_expire_tokens_makes_every_issued_token_answer_token_expired(kazoo_sim, 
 def test_a_token_expires_after_its_ttl(kazoo_sim):
     from kazoo_zapier.kazoo.simulator import KazooSimulator
 
-    sim = KazooSimulator(world=kazoo_sim.world, speed=0, token_ttl=1).start()
+    # `exp` is whole seconds, as Kazoo's: a TTL of n lasts between n-1 and n seconds. Three
+    # leave a loaded machine (CI) time to see the token valid first.
+    sim = KazooSimulator(world=kazoo_sim.world, speed=0, token_ttl=3).start()
     try:
         short = api_token(sim.api_url, sim.world.api_key)
         assert get(sim.api_url, "/token_auth", short).status_code == 200
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 15
         while get(sim.api_url, "/token_auth", short).status_code == 200:
             assert time.monotonic() < deadline, "the token never expired"
             time.sleep(0.1)
