@@ -187,6 +187,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy, the client's address is in X-Forwarded-For, this many hops deep: without
+# it every user would share the proxy's address, and one user's typos would lock out everyone.
+if _proxies := env_int("AXES_PROXY_COUNT", 0, minimum=0):
+    AXES_IPWARE_PROXY_COUNT = _proxies
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 OAUTH2_PROVIDER = {
     "SCOPES": {
