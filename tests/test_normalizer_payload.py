@@ -2,7 +2,6 @@
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -11,6 +10,7 @@ from events.normalizer import CallState, Rejected, StaticDirectory, normalize
 from events.normalizer.numbers import display_number, normalize_number
 from kazoo_zapier.kazoo.simulator.world import demo_world
 from tests.fixtures.kazoo_payloads import example
+from tests.paths import SHARED
 from tests.test_normalizer_rules import (
     ALL_CASES,
     DEMO,
@@ -21,7 +21,7 @@ NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_catalogue_has_every_type_and_title_of_events_md():
-    text = Path("/work/shared/design/EVENTS.md").read_text()
+    text = (SHARED / "design" / "EVENTS.md").read_text()
     table = text.split("## The catalogue", 1)[1].split("## The payload", 1)[0]
     rows = re.findall(r"^\| `([a-z_.]+)`(?: / `([a-z_.]+)`)? \| ([^|]+?) \|", table, re.M)
     documented = {}

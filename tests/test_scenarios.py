@@ -3,7 +3,6 @@
 import json
 import random
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,9 @@ from kazoo_zapier.kazoo.simulator.scenarios import (
     random_mix,
 )
 from kazoo_zapier.kazoo.simulator.world import World, demo_world
+from tests.paths import KAZOO_EXAMPLES
 
-EXAMPLES = Path("/work/shared/kazoo/examples")
+EXAMPLES = KAZOO_EXAMPLES
 START = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 CHANNEL_EVENTS = {
     "CHANNEL_CREATE",

@@ -7,6 +7,8 @@ import pytest
 import requests
 import websocket
 
+from tests.paths import KAZOO_EXAMPLES
+
 RECV_TIMEOUT = 10.0
 
 
@@ -121,7 +123,7 @@ def test_unsubscribe_names_the_binding_and_what_remains(kazoo_sim, connect):
 
 
 def test_ping_answers_pong_like_the_example(kazoo_sim, connect):
-    with open("/work/shared/kazoo/examples/blackhole-reply-ping.json") as f:
+    with open(KAZOO_EXAMPLES / "blackhole-reply-ping.json") as f:
         example = json.load(f)
     reply = connect().request("ping")
     assert reply.keys() == example.keys()

@@ -10,6 +10,7 @@ import requests
 
 from kazoo_zapier.kazoo.crossbar import md5_credentials
 from kazoo_zapier.kazoo.simulator.world import DEMO_PASSWORD
+from tests.paths import KAZOO_EXAMPLES
 
 GREGORIAN_OFFSET = 62167219200
 ENVELOPE_KEYS = {"auth_token", "status", "request_id", "node", "version", "timestamp", "revision"}
@@ -92,7 +93,7 @@ def test_api_auth_with_a_wrong_key_is_401_invalid_credentials(api):
 
 
 def test_user_auth_matches_the_example_response_and_names_the_user(api, demo):
-    with open("/work/shared/kazoo/examples/crossbar-PUT-user_auth-response.json") as f:
+    with open(KAZOO_EXAMPLES / "crossbar-PUT-user_auth-response.json") as f:
         example = json.load(f)
     response = user_auth(api, "demo company", "Bob", DEMO_PASSWORD)  # both case-insensitive
     assert response.status_code == 201, response.text
@@ -367,7 +368,7 @@ def test_requests_are_counted(kazoo_sim, api, token, demo):
 
 # --- quickcall ----------------------------------------------------------------------------------
 def test_quickcall_get_answers_202_with_the_originate_request_of_the_example(api, token, demo):
-    with open("/work/shared/kazoo/examples/crossbar-quickcall-device-GET-202-response.json") as f:
+    with open(KAZOO_EXAMPLES / "crossbar-quickcall-device-GET-202-response.json") as f:
         example = json.load(f)
     device = next(d for d in demo.devices if d.registered)
     response = get(
@@ -397,7 +398,7 @@ def test_quickcall_get_answers_202_with_the_originate_request_of_the_example(api
 
 
 def test_quickcall_for_a_user_rings_the_users_devices(api, token, demo):
-    with open("/work/shared/kazoo/examples/crossbar-quickcall-user-GET-202-response.json") as f:
+    with open(KAZOO_EXAMPLES / "crossbar-quickcall-user-GET-202-response.json") as f:
         example = json.load(f)
     alice = demo.user_by_username("alice")
     response = get(api, f"/accounts/{demo.id}/users/{alice.id}/quickcall/202", token)
@@ -411,7 +412,7 @@ def test_quickcall_for_a_user_rings_the_users_devices(api, token, demo):
 
 
 def test_quickcall_post_to_an_unregistered_device_fails_like_kazoo(api, token, demo):
-    with open("/work/shared/kazoo/examples/crossbar-quickcall-POST-failed-500-response.json") as f:
+    with open(KAZOO_EXAMPLES / "crossbar-quickcall-POST-failed-500-response.json") as f:
         example = json.load(f)
     offline = next(d for d in demo.devices if not d.registered)
     response = requests.post(
