@@ -1,9 +1,10 @@
 """Names from Kazoo for the normalizer: accounts, users and devices, cached from Crossbar.
 
 The listener asks for a name with every event, so answers come from memory. An account's users
-and devices are loaded together, refreshed after `ttl` seconds, and sooner when an event names a
-user or device the cache does not know (someone was just added), at most once per `miss_pause`
-so that a stream of events about an unknown id cannot turn into a stream of Crossbar calls.
+and devices are loaded together and refreshed after `ttl` seconds, so a rename in Kazoo shows
+within a minute; sooner when an event names a user or device the cache does not know (someone
+was just added), at most once per `miss_pause`, so that a stream of events about an unknown id
+cannot turn into a stream of Crossbar calls.
 """
 
 import logging
@@ -31,7 +32,7 @@ class CrossbarDirectory:
     """Implements events.normalizer.directory.Directory over Crossbar, with a cache."""
 
     def __init__(
-        self, crossbar: CrossbarClient, *, ttl: float = 300.0, miss_pause: float = 30.0
+        self, crossbar: CrossbarClient, *, ttl: float = 60.0, miss_pause: float = 30.0
     ) -> None:
         self.crossbar = crossbar
         self.ttl = ttl
