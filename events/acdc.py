@@ -16,7 +16,7 @@ from typing import Any
 
 from events.catalogue import KAZOO_KEYS, EventType
 from events.normalizer.directory import Directory
-from events.normalizer.payload import GREGORIAN_OFFSET, NormalizedEvent, event_id, iso_utc
+from events.normalizer.payload import GREGORIAN_OFFSET, NormalizedEvent, base_payload, event_id
 
 # The statuses of an acdc_call_stats row, in the order a queued call goes through them
 # (REFERENCE.md §4), and the event each one is.
@@ -140,14 +140,15 @@ def _queue_event(
     agent = directory.user(account_id, agent_id) if agent_id else None
     stamp = _int(row.get("handled_timestamp")) if kind != EventType.QUEUE_CALL_WAITING else None
     occurred = stamp - GREGORIAN_OFFSET if stamp and stamp > GREGORIAN_OFFSET else now
-    payload = kind.empty_payload()
     call_id = _call_id(row)
-    payload.update(
+    payload = base_payload(
+        kind,
         id=event_id(account_id, str(row.get("id")), None, kind),
-        type=kind.value,
-        occurred_at=iso_utc(occurred),
+        occurred_at=occurred,
         account_id=account_id,
         account_name=account_name,
+    )
+    payload.update(
         call_id=call_id,
         from_number=normalize_number(row.get("caller_id_number") or None),
         from_name=row.get("caller_id_name") or None,
@@ -181,14 +182,15 @@ def _agent_event(
 ) -> NormalizedEvent:
     kind = EventType.AGENT_STATUS_CHANGED
     agent = directory.user(account_id, agent_id)
-    payload = kind.empty_payload()
-    payload.update(
+    payload = base_payload(
+        kind,
         # One id per agent, status and poll second: the same change polled twice is one event.
         id=event_id(account_id, agent_id, agent_id, kind, f"{status}|{int(now)}"),
-        type=kind.value,
-        occurred_at=iso_utc(now),
+        occurred_at=now,
         account_id=account_id,
         account_name=account_name,
+    )
+    payload.update(
         agent_id=agent_id,
         agent_name=agent.name if agent else None,
         agent_status=status,

@@ -15,7 +15,7 @@ from typing import Any
 from events.catalogue import EventType
 from events.normalizer.directory import Directory
 from events.normalizer.numbers import is_phone_number, normalize_number, real_name, user_part
-from events.normalizer.payload import NormalizedEvent, event_id, iso_utc, kazoo_ids
+from events.normalizer.payload import NormalizedEvent, base_payload, event_id, kazoo_ids
 from events.normalizer.state import TOMBSTONE_SECONDS, CallState
 from events.normalizer.summary import call_summary
 
@@ -587,12 +587,13 @@ class Run:
         user = self.directory.user(account_id, user_id)
         device_id = part["device"]
         device = self.directory.device(account_id, device_id) if device_id else None
-        p = type_.empty_payload()
-        p["id"] = event_id(account_id, call["id"], user_id, type_, extra)
-        p["type"] = type_.value
-        p["occurred_at"] = iso_utc(ts)
-        p["account_id"] = account_id
-        p["account_name"] = call["account_name"]
+        p = base_payload(
+            type_,
+            id=event_id(account_id, call["id"], user_id, type_, extra),
+            occurred_at=ts,
+            account_id=account_id,
+            account_name=call["account_name"],
+        )
         p["call_id"] = call["id"]
         p["direction"] = part["direction"]
         p["from_number"] = part["from_number"]

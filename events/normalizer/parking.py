@@ -8,7 +8,7 @@ not on the call: the first PARK_RETRIEVED ends the park, the second finds it ove
 from events.catalogue import EventType
 from events.normalizer.calls import Run, text
 from events.normalizer.numbers import normalize_number, real_name
-from events.normalizer.payload import NormalizedEvent, event_id, iso_utc
+from events.normalizer.payload import NormalizedEvent, base_payload, event_id
 from events.normalizer.state import PARK_TTL_SECONDS, TOMBSTONE_SECONDS
 from events.normalizer.summary import park_summary
 
@@ -76,12 +76,13 @@ def _new_park(run: Run, data: dict, ccv: dict, account_id: str, slot: str, ts: i
 
 def _emit(run: Run, type_: EventType, park: dict, name: str, ts: int) -> None:
     account_id = park["account_id"]
-    p = type_.empty_payload()
-    p["id"] = event_id(account_id, park["call_id"], None, type_, park["park_key"])
-    p["type"] = type_.value
-    p["occurred_at"] = iso_utc(ts)
-    p["account_id"] = account_id
-    p["account_name"] = park["account_name"]
+    p = base_payload(
+        type_,
+        id=event_id(account_id, park["call_id"], None, type_, park["park_key"]),
+        occurred_at=ts,
+        account_id=account_id,
+        account_name=park["account_name"],
+    )
     p["call_id"] = park["call_id"]
     p["from_number"] = park["from_number"]
     p["from_name"] = park["from_name"]

@@ -51,6 +51,19 @@ def iso_utc(unix_seconds: float) -> str:
     return datetime.fromtimestamp(unix_seconds, UTC).isoformat().replace("+00:00", "Z")
 
 
+def base_payload(
+    type_: EventType, *, id: str, occurred_at: float, account_id: str, account_name: str | None
+) -> dict[str, Any]:
+    """Every key of the type, null, with the five that every event carries filled in."""
+    payload = type_.empty_payload()
+    payload["id"] = id
+    payload["type"] = type_.value
+    payload["occurred_at"] = iso_utc(occurred_at)
+    payload["account_id"] = account_id
+    payload["account_name"] = account_name
+    return payload
+
+
 def kazoo_ids(leg: dict[str, Any] | None, event_name: str) -> dict[str, Any]:
     """The raw ids power users ask for, from our record of the leg."""
     if leg is None:
