@@ -1,17 +1,18 @@
 """The delivery engine: claim due work in batches, send it concurrently, record every attempt.
 
-One step, `process_due_deliveries()`, does a whole batch and is what the tasks loop over and the
-tests drive directly:
+A drainer runs a `Pipeline`; `process_due_deliveries()` is one round of it, what the tests drive:
 
 1. Claim hooks, not single deliveries: a hook with due deliveries is leased to this worker
    (`lease_until`, `lease_token`) by one conditional UPDATE, which works the same on SQLite and
    PostgreSQL. Only the lease holder sends to a hook, so its first attempts go out in event order
-   and its target is paced by one sender. A killed worker's lease simply expires.
+   and its target is paced by one sender. A killed worker's lease simply expires. The claimed
+   hooks' due deliveries come in one query.
 2. Send: the hooks of one target URL go to one thread; threads keep their keep-alive sessions
-   across batches. A retryable failure stops that hook for now: its other deliveries wait with the
+   across rounds. A retryable failure stops that hook for now: its other deliveries wait with the
    one that failed instead of hammering a target that is down.
-3. Record, in the main thread (the senders never touch the database): one attempt row per try,
-   the delivery's new state, the hook's last result; then the lease is released.
+3. Record, in the drainer's thread (the senders never touch the database), as soon as a group of
+   hooks finishes: one attempt row per try, the deliveries' new states, the hooks' last results,
+   in one transaction that also releases their leases. Free senders meanwhile take more hooks.
 
 At least once: a delivery is pending until a 2xx is recorded, and only pending rows are claimed, so
 a delivery recorded as delivered is never sent again; a crash between a send and its record sends
@@ -24,15 +25,17 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import requests
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, F, Min, Q
+from django.db.models import Case, DateTimeField, F, Min, Q, Value, When, Window
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from hooks.models import Delivery, DeliveryAttempt, Hook
@@ -143,7 +146,7 @@ def executor() -> ThreadPoolExecutor:
         return _executor
 
 
-# --- One batch ------------------------------------------------------------------------------------
+# --- Claiming, sending, recording ------------------------------------------------------------------
 @dataclass
 class Sent:
     delivery: Delivery
@@ -158,50 +161,108 @@ class HookRun:
     deferred: list[int] = field(default_factory=list)  # left unsent after a retryable failure
 
 
+class Pipeline:
+    """Keeps the sender threads busy: more hooks are claimed as others finish.
+
+    A batch that waited for its slowest hook before claiming again held every other hook's new
+    deliveries back by that long; here a finished hook is recorded and released at once, and
+    free senders take the next hooks that have work. Every claim of one pipeline uses its token,
+    so its leases are released together with what it recorded.
+    """
+
+    def __init__(self) -> None:
+        self.token = uuid.uuid4().hex
+        self.capacity = settings.HOOKS_SENDER_THREADS * 4  # hooks in flight
+        self.in_flight: dict[Future[list[HookRun]], list[Hook]] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.in_flight)
+
+    def hooks_in_flight(self) -> int:
+        return sum(len(hooks) for hooks in self.in_flight.values())
+
+    def fill(self, *, now: datetime | None = None) -> int:
+        """Claim hooks with due work up to capacity and start sending; returns hooks claimed."""
+        room = self.capacity - self.hooks_in_flight()
+        if room <= 0:
+            return 0
+        work = claim_work(now or timezone.now(), self.token, room)
+        stop_at = time.monotonic() + max(
+            1.0,
+            settings.HOOKS_LEASE_SECONDS
+            - settings.HOOKS_TIMEOUT_SECONDS
+            - settings.HOOKS_CONNECT_TIMEOUT_SECONDS
+            - 2,
+        )
+        # The hooks of one target URL go to one thread, in turn: its pacer spaces them anyway.
+        by_url: dict[str, list[tuple[Hook, list[Delivery]]]] = defaultdict(list)
+        for hook, deliveries in work:
+            by_url[hook.target_url].append((hook, deliveries))
+        for group in by_url.values():
+            future = executor().submit(_send_group, group, stop_at)
+            self.in_flight[future] = [hook for hook, _ in group]
+        return len(work)
+
+    def collect(self, timeout: float) -> int:
+        """Record what has finished (waiting up to `timeout` for something); returns attempts."""
+        if not self.in_flight:
+            time.sleep(timeout)
+            return 0
+        done, _ = wait(self.in_flight, timeout=timeout, return_when=FIRST_COMPLETED)
+        return self._record(done)
+
+    def finish(self) -> int:
+        """Wait for everything in flight and record it."""
+        return self._record(wait(self.in_flight).done) if self.in_flight else 0
+
+    def _record(self, done: set[Future[list[HookRun]]]) -> int:
+        runs: list[HookRun] = []
+        for future in done:
+            hooks = self.in_flight.pop(future)
+            try:
+                runs.extend(future.result())
+            except Exception:
+                logger.exception("hook sender failed; the deliveries stay pending")
+                runs.extend(HookRun(hook) for hook in hooks)
+        if runs:
+            record_runs(runs, self.token)
+        return sum(len(run.sent) for run in runs)
+
+
 def process_due_deliveries(*, now: datetime | None = None) -> int:
     """Claim, send and record one batch; returns the number of HTTP attempts made."""
-    now = now or timezone.now()
-    token = uuid.uuid4().hex
-    hooks = claim_hooks(now, token)
+    pipeline = Pipeline()
+    pipeline.fill(now=now)
+    return pipeline.finish()
+
+
+def claim_work(now: datetime, token: str, limit: int) -> list[tuple[Hook, list[Delivery]]]:
+    """Lease up to `limit` hooks with due deliveries, and fetch those deliveries in one query."""
+    hooks = claim_hooks(now, token, limit)
     if not hooks:
-        return 0
-    stop_at = time.monotonic() + max(
-        1.0,
-        settings.HOOKS_LEASE_SECONDS
-        - settings.HOOKS_TIMEOUT_SECONDS
-        - settings.HOOKS_CONNECT_TIMEOUT_SECONDS
-        - 2,
-    )
+        return []
+    # A hook's share of one round: ten seconds at its pace, oldest first. The window keeps a
+    # hook with a long backlog from filling memory with rows it could not send this round.
     per_hook = max(1, int(settings.HOOKS_RATE_PER_TARGET * 10))
-    by_url: dict[str, list[tuple[Hook, list[Delivery]]]] = defaultdict(list)
-    for hook in hooks:
-        due = list(
-            Delivery.objects.filter(
-                hook=hook, status=Delivery.Status.PENDING, next_attempt_at__lte=now
-            )
-            .select_related("event")
-            .order_by("id")[:per_hook]
+    due = (
+        Delivery.objects.filter(
+            hook_id__in=[hook.id for hook in hooks],
+            status=Delivery.Status.PENDING,
+            next_attempt_at__lte=now,
         )
-        by_url[hook.target_url].append((hook, due))
-
-    futures: list[tuple[list[Hook], Future[list[HookRun]]]] = [
-        ([hook for hook, _ in work], executor().submit(_send_group, work, stop_at))
-        for work in by_url.values()
-    ]
-    attempts = 0
-    for group_hooks, future in futures:
-        try:
-            runs = future.result()
-        except Exception:
-            logger.exception("hook sender failed; the deliveries stay pending")
-            runs = [HookRun(hook) for hook in group_hooks]
-        for run in runs:
-            record_run(run, token)
-            attempts += len(run.sent)
-    return attempts
+        .annotate(place=Window(RowNumber(), partition_by=[F("hook_id")], order_by=F("id").asc()))
+        .filter(place__lte=per_hook)
+        .select_related("event")
+        .order_by("id")
+    )
+    by_hook: dict[int, list[Delivery]] = defaultdict(list)
+    for delivery in due:
+        by_hook[delivery.hook_id].append(delivery)
+    return [(hook, by_hook[hook.id]) for hook in hooks]
 
 
-def claim_hooks(now: datetime, token: str) -> list[Hook]:
+def claim_hooks(now: datetime, token: str, limit: int | None = None) -> list[Hook]:
     """Lease the hooks whose deliveries have waited longest; the UPDATE decides who wins."""
     free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     waiting = (
@@ -213,7 +274,7 @@ def claim_hooks(now: datetime, token: str) -> list[Hook]:
         .filter(Q(hook__lease_until__isnull=True) | Q(hook__lease_until__lt=now))
         .values("hook_id")
         .annotate(oldest=Min("id"))
-        .order_by("oldest")[: settings.HOOKS_SENDER_THREADS * 4]
+        .order_by("oldest")[: limit or settings.HOOKS_SENDER_THREADS * 4]
     )
     hook_ids = [row["hook_id"] for row in waiting]
     if not hook_ids:
@@ -256,45 +317,31 @@ def send_hook(hook: Hook, deliveries: list[Delivery], stop_at: float) -> HookRun
 
 
 # --- Recording ------------------------------------------------------------------------------------
-def record_run(run: HookRun, token: str) -> None:
-    """Write what one hook's sends did, and release its lease, in one transaction."""
-    hook = run.hook
+HOOK_RESULT_FIELDS = ("last_attempt_at", "last_status_code", "last_error", "failing_since")
+
+
+def record_runs(runs: list[HookRun], token: str) -> None:
+    """Write what the sends did, and release the hooks' leases, in one transaction.
+
+    One transaction and a handful of statements for the whole lot: 2xx answers in one UPDATE,
+    every attempt in one INSERT, the hooks' last results in one UPDATE. Failures are rare and
+    each is written on its own.
+    """
     now = timezone.now()
-    retry_window = timedelta(hours=settings.HOOKS_RETRY_HOURS)
-    failing_since = hook.failing_since
-    defer_until: datetime | None = None
-    gone = False
     delivered: list[Sent] = []
+    hook_results: dict[int, dict[str, Any]] = {}
     with transaction.atomic():
-        for sent in run.sent:
-            delivery, result, outcome = sent.delivery, sent.result, sent.outcome
-            if outcome == DELIVERED:
-                delivered.append(sent)  # written together below: one UPDATE, not one per row
-                failing_since = None
-                continue
-            first_attempt_at = delivery.first_attempt_at or result.started_at
-            changes: dict = {
-                "attempts": F("attempts") + 1,
-                "first_attempt_at": first_attempt_at,
-                "last_status_code": result.status_code,
-                "last_error": describe(result),
-            }
-            if outcome == RETRY:
-                delay = timedelta(seconds=retry_delay(delivery.attempts + 1, result))
-                defer_until = now + delay
-                if now + delay > first_attempt_at + retry_window:
-                    changes["status"] = Delivery.Status.FAILED
-                else:
-                    changes["next_attempt_at"] = defer_until
-            else:
-                changes["status"] = Delivery.Status.FAILED
-                gone = gone or outcome == GONE
-            if outcome != DELIVERED and result.status_code != 429:
-                failing_since = failing_since or result.started_at
-            # Only a pending row changes: a row staff cancelled meanwhile stays cancelled.
-            Delivery.objects.filter(id=delivery.id, status=Delivery.Status.PENDING).update(
-                **changes
-            )
+        for run in runs:
+            delivered.extend(sent for sent in run.sent if sent.outcome == DELIVERED)
+            failing_since = record_failures(run, now)
+            if run.sent:
+                last = run.sent[-1].result
+                hook_results[run.hook.id] = {
+                    "last_attempt_at": last.started_at,
+                    "last_status_code": last.status_code,
+                    "last_error": describe(last),
+                    "failing_since": failing_since,
+                }
         mark_delivered(delivered, now)
         DeliveryAttempt.objects.bulk_create(
             DeliveryAttempt(
@@ -306,36 +353,84 @@ def record_run(run: HookRun, token: str) -> None:
                 error=sent.result.error[:500],
                 outcome=sent.outcome,
             )
+            for run in runs
             for sent in run.sent
         )
-        if run.deferred and defer_until is not None:
-            Delivery.objects.filter(id__in=run.deferred, status=Delivery.Status.PENDING).update(
-                next_attempt_at=defer_until
-            )
+        release_hooks([run.hook.id for run in runs], hook_results, token)
+        for run in runs:
+            settle_hook(run, hook_results.get(run.hook.id, {}).get("failing_since"), now)
 
-        hook_changes: dict = {"lease_until": None, "lease_token": ""}
-        if run.sent:
-            last = run.sent[-1].result
-            hook_changes.update(
-                last_attempt_at=last.started_at,
-                last_status_code=last.status_code,
-                last_error=describe(last),
-                failing_since=failing_since,
+
+def record_failures(run: HookRun, now: datetime) -> datetime | None:
+    """Write the hook's non-2xx outcomes, one row at a time; returns its new failing_since."""
+    retry_window = timedelta(hours=settings.HOOKS_RETRY_HOURS)
+    failing_since = run.hook.failing_since
+    defer_until: datetime | None = None
+    for sent in run.sent:
+        delivery, result, outcome = sent.delivery, sent.result, sent.outcome
+        if outcome == DELIVERED:
+            failing_since = None
+            continue
+        first_attempt_at = delivery.first_attempt_at or result.started_at
+        changes: dict = {
+            "attempts": F("attempts") + 1,
+            "first_attempt_at": first_attempt_at,
+            "last_status_code": result.status_code,
+            "last_error": describe(result),
+        }
+        if outcome == RETRY:
+            delay = timedelta(seconds=retry_delay(delivery.attempts + 1, result))
+            defer_until = now + delay
+            if now + delay > first_attempt_at + retry_window:
+                changes["status"] = Delivery.Status.FAILED
+            else:
+                changes["next_attempt_at"] = defer_until
+        else:
+            changes["status"] = Delivery.Status.FAILED
+        if result.status_code != 429:
+            failing_since = failing_since or result.started_at
+        # Only a pending row changes: a row staff cancelled meanwhile stays cancelled.
+        Delivery.objects.filter(id=delivery.id, status=Delivery.Status.PENDING).update(**changes)
+    if run.deferred and defer_until is not None:
+        Delivery.objects.filter(id__in=run.deferred, status=Delivery.Status.PENDING).update(
+            next_attempt_at=defer_until
+        )
+    return failing_since
+
+
+def release_hooks(hook_ids: list[int], results: dict[int, dict[str, Any]], token: str) -> None:
+    """Release the leases this token still holds, writing each hook's last result."""
+    changes: dict[str, Any] = {"lease_until": None, "lease_token": ""}
+    if results:
+        for name in HOOK_RESULT_FIELDS:
+            output = Hook._meta.get_field(name)
+            changes[name] = Case(
+                *[
+                    When(id=hook_id, then=Value(result[name], output_field=output))
+                    for hook_id, result in results.items()
+                ],
+                default=F(name),
+                output_field=output,
             )
-        Hook.objects.filter(id=hook.id, lease_token=token).update(**hook_changes)
-        if gone:
-            mark_gone(hook)
-        elif failing_since and now - failing_since >= timedelta(
-            hours=settings.HOOKS_DISABLE_AFTER_HOURS
-        ):
-            hours = settings.HOOKS_DISABLE_AFTER_HOURS
-            reason = (
-                f"No successful delivery for {hours:g} hours; last: {describe(run.sent[-1].result)}"
-            )
-            Hook.objects.filter(id=hook.id, status=Hook.Status.ACTIVE).update(
-                status=Hook.Status.DISABLED, status_reason=reason[:500], status_changed_at=now
-            )
-            logger.warning("hook %s disabled: %s", hook.id, reason)
+    Hook.objects.filter(id__in=hook_ids, lease_token=token).update(**changes)
+
+
+def settle_hook(run: HookRun, failing_since: datetime | None, now: datetime) -> None:
+    """410: the hook is gone. Failing for too long: the hook is disabled."""
+    hook = run.hook
+    if any(sent.outcome == GONE for sent in run.sent):
+        mark_gone(hook)
+    elif failing_since and now - failing_since >= timedelta(
+        hours=settings.HOOKS_DISABLE_AFTER_HOURS
+    ):
+        hours = settings.HOOKS_DISABLE_AFTER_HOURS
+        reason = (
+            f"No successful delivery for {hours:g} hours; last: {describe(run.sent[-1].result)}"
+        )
+        Hook.objects.filter(id=hook.id, status=Hook.Status.ACTIVE).update(
+            status=Hook.Status.DISABLED, status_reason=reason[:500], status_changed_at=now
+        )
+        logger.warning("hook %s disabled: %s", hook.id, reason)
 
 
 def mark_delivered(delivered: list[Sent], now: datetime) -> None:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.utils import timezone
 
-from hooks.delivery import due_soon, process_due_deliveries, prune_deliveries
+from hooks.delivery import Pipeline, due_soon, process_due_deliveries, prune_deliveries
 from hooks.models import Drainer
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,8 @@ LINGER_SECONDS = 2.5
 ALIVE_SECONDS = 3.0
 DELIVER_NOW_BUDGET_SECONDS = 60
 SWEEP_BUDGET_SECONDS = 50
-IDLE_POLL_SECONDS = 0.2
+# How often a drainer looks for new work: the most a delivery waits for it once committed.
+POLL_SECONDS = 0.025
 DRAINER_ID = 1
 
 
@@ -57,25 +58,26 @@ def _mark_alive(until: float | None) -> None:
 
 
 def drain(*, budget_seconds: float, wait_for_retries: bool) -> int:
-    """Process batches until idle (or, for the sweep, until nothing falls due in the budget)."""
+    """Send until idle (or, for the sweep, until nothing falls due in the budget)."""
     started = last_busy = last_mark = time.monotonic()
     _mark_alive(ALIVE_SECONDS)
+    pipeline = Pipeline()
     attempts = 0
     try:
         while (elapsed := time.monotonic() - started) < budget_seconds:
             if time.monotonic() - last_mark > ALIVE_SECONDS / 3:
                 _mark_alive(ALIVE_SECONDS)
                 last_mark = time.monotonic()
-            done = process_due_deliveries()
-            if done:
-                attempts += done
+            claimed = pipeline.fill()
+            attempts += pipeline.collect(timeout=POLL_SECONDS)
+            if claimed or pipeline.busy:
                 last_busy = time.monotonic()
                 continue
             idle = time.monotonic() - last_busy >= LINGER_SECONDS
             if idle and not (wait_for_retries and due_soon(budget_seconds - elapsed)):
                 break
-            time.sleep(IDLE_POLL_SECONDS)
     finally:
+        attempts += pipeline.finish()
         # Say we stop, then look once more: a producer that still saw us alive committed before
         # this mark, so its deliveries are visible to this last pass.
         _mark_alive(None)

@@ -7,9 +7,10 @@ import pytest
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from hooks.delivery import backoff_seconds, process_due_deliveries, prune_deliveries
+from hooks.delivery import Pipeline, backoff_seconds, process_due_deliveries, prune_deliveries
 from hooks.fanout import create_deliveries
 from hooks.models import Delivery, DeliveryAttempt, Hook
+from tests.fixtures.hooks import wait_until
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hook_settings")]
 
@@ -207,6 +208,61 @@ def test_a_failing_target_is_not_hammered_the_rest_waits_for_the_retry(
     first, *rest = Delivery.objects.order_by("id")
     assert {d.next_attempt_at for d in rest} == {first.next_attempt_at}
     assert all(d.attempts == 0 for d in rest)
+
+
+def test_a_slow_target_does_not_hold_back_the_other_hooks(
+    receiver, make_hook, make_event, kazoo_user, kazoo_colleague, settings
+):
+    settings.HOOKS_TIMEOUT_SECONDS = 20.0
+    slow = make_hook(kazoo_user, receiver.url("/hang"))
+    make_hook(kazoo_colleague, receiver.url("/ok"))
+    _, (stuck,) = deliver(make_event, kazoo_user)
+    deliver(make_event, kazoo_colleague)
+
+    pipeline = Pipeline()
+    assert pipeline.fill() == 2
+    receiver.wait_for(1, path="/hang")
+
+    def delivered() -> int:
+        pipeline.fill()  # takes up the fast hook again as soon as it has new work
+        pipeline.collect(timeout=0.05)
+        return Delivery.objects.filter(status=Delivery.Status.DELIVERED).count()
+
+    wait_until(lambda: delivered() == 1, timeout=10, what="the fast hook's first delivery")
+    # Its next event goes out while the slow target still holds its request.
+    deliver(make_event, kazoo_colleague)
+    wait_until(lambda: delivered() == 2, timeout=10, what="the fast hook's second delivery")
+    stuck.refresh_from_db()
+    slow.refresh_from_db()
+    assert stuck.status == Delivery.Status.PENDING and stuck.attempts == 0
+    assert slow.lease_token == pipeline.token  # still this pipeline's: nobody else sends to it
+
+    receiver.release()
+    assert pipeline.finish() == 1
+    stuck.refresh_from_db()
+    slow.refresh_from_db()
+    assert stuck.status == Delivery.Status.DELIVERED
+    assert (slow.lease_token, slow.lease_until, slow.last_status_code) == ("", None, 200)
+
+
+def test_recording_a_round_takes_the_same_few_queries_for_any_number_of_hooks(
+    receiver, make_hook, make_event, kazoo_user, kazoo_colleague, django_assert_max_num_queries
+):
+    users = [kazoo_user, kazoo_colleague]
+    for number in range(12):
+        kind = "call.ringing" if number < 6 else "call.ended"
+        make_hook(users[number % 2], receiver.url(f"/ok?hook={number}"), event=kind)
+    for user in users:
+        for kind in ("call.ringing", "call.ended"):
+            deliver(make_event, user, count=3, type=kind)
+    assert Delivery.objects.count() == 12 * 3
+
+    # Claim (3), fetch (1), record (savepoint, delivered, attempts, hooks, release): not per hook.
+    with django_assert_max_num_queries(10):
+        assert process_due_deliveries() == 36
+    assert Delivery.objects.filter(status=Delivery.Status.DELIVERED).count() == 36
+    assert DeliveryAttempt.objects.count() == 36
+    assert set(Hook.objects.values_list("last_status_code", "lease_token")) == {(200, "")}
 
 
 def test_sending_is_paced_per_target_url(receiver, make_hook, make_event, kazoo_user, settings):
