@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, models
+from django.db import close_old_connections, connection, models, reset_queries
 
 from events.acdc import QueueInfo, diff_acdc
 from events.directory import CrossbarDirectory
@@ -107,7 +107,7 @@ class Listener:
         directory: CrossbarDirectory | None = None,
         default_region: str | None = None,
         batch_size: int = 500,
-        batch_wait: float = 0.02,
+        batch_wait: float = 0.0,
         control_interval: float = 1.0,
         snapshot_interval: float = 2.0,
         expire_interval: float = 5.0,
@@ -230,7 +230,11 @@ class Listener:
             connection.close()
 
     def _take_batch(self) -> tuple[list[NormalizedEvent], _Snapshot | None, bool]:
-        """Up to batch_size events; stops early at a snapshot so it is saved after them."""
+        """Up to batch_size events; stops early at a snapshot so it is saved after them.
+
+        By default it takes only what is queued already: while one batch is being stored the next
+        one gathers, so batches grow with the load and a lone event is never kept waiting.
+        """
         batch: list[NormalizedEvent] = []
         item = self._outbox.get()
         deadline = time.monotonic() + self.batch_wait
@@ -315,6 +319,7 @@ class Listener:
     def step(self) -> None:
         """One round of housekeeping; the control loop calls it every control_interval."""
         close_old_connections()
+        reset_queries()  # with DEBUG on, Django keeps every query's text, state snapshots too
         accounts = subscribed_accounts()
         if accounts != self._accounts:
             logger.info("listening to %d accounts", len(accounts))

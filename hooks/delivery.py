@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -170,7 +171,8 @@ class Pipeline:
     so its leases are released together with what it recorded.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_finished: Callable[..., Any] | None = None) -> None:
+        self.on_finished = on_finished  # called from a sender thread as each group finishes
         self.token = uuid.uuid4().hex
         self.capacity = settings.HOOKS_SENDER_THREADS * 4  # hooks in flight
         self.in_flight: dict[Future[list[HookRun]], list[Hook]] = {}
@@ -202,9 +204,11 @@ class Pipeline:
         for group in by_url.values():
             future = executor().submit(_send_group, group, stop_at)
             self.in_flight[future] = [hook for hook, _ in group]
+            if self.on_finished is not None:
+                future.add_done_callback(self.on_finished)
         return len(work)
 
-    def collect(self, timeout: float) -> int:
+    def collect(self, timeout: float = 0.0) -> int:
         """Record what has finished (waiting up to `timeout` for something); returns attempts."""
         if not self.in_flight:
             time.sleep(timeout)

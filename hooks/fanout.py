@@ -9,6 +9,7 @@ from events.models import Event
 from hooks.filters import matches
 from hooks.models import Delivery, Hook
 from hooks.selectors import is_admin_only, kazoo_profile
+from hooks.wakeup import announce_deliveries
 
 
 def create_deliveries(events: list[Event]) -> list[Delivery]:
@@ -39,6 +40,7 @@ def create_deliveries(events: list[Event]) -> list[Delivery]:
     if not rows:
         return []
     Delivery.objects.bulk_create(rows)
+    announce_deliveries()  # wakes a listening drainer at commit
     from hooks.tasks import request_delivery  # the task module imports the engine, not us
 
     transaction.on_commit(request_delivery)

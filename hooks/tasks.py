@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from hooks.delivery import Pipeline, due_soon, process_due_deliveries, prune_deliveries
 from hooks.models import Drainer
+from hooks.wakeup import Wakeup
 
 logger = logging.getLogger(__name__)
 
@@ -26,8 +27,6 @@ LINGER_SECONDS = 2.5
 ALIVE_SECONDS = 3.0
 DELIVER_NOW_BUDGET_SECONDS = 60
 SWEEP_BUDGET_SECONDS = 50
-# How often a drainer looks for new work: the most a delivery waits for it once committed.
-POLL_SECONDS = 0.025
 DRAINER_ID = 1
 
 
@@ -61,23 +60,28 @@ def drain(*, budget_seconds: float, wait_for_retries: bool) -> int:
     """Send until idle (or, for the sweep, until nothing falls due in the budget)."""
     started = last_busy = last_mark = time.monotonic()
     _mark_alive(ALIVE_SECONDS)
-    pipeline = Pipeline()
     attempts = 0
     try:
-        while (elapsed := time.monotonic() - started) < budget_seconds:
-            if time.monotonic() - last_mark > ALIVE_SECONDS / 3:
-                _mark_alive(ALIVE_SECONDS)
-                last_mark = time.monotonic()
-            claimed = pipeline.fill()
-            attempts += pipeline.collect(timeout=POLL_SECONDS)
-            if claimed or pipeline.busy:
-                last_busy = time.monotonic()
-                continue
-            idle = time.monotonic() - last_busy >= LINGER_SECONDS
-            if idle and not (wait_for_retries and due_soon(budget_seconds - elapsed)):
-                break
+        with Wakeup() as wakeup:
+            pipeline = Pipeline(on_finished=wakeup.set)
+            try:
+                while (elapsed := time.monotonic() - started) < budget_seconds:
+                    if time.monotonic() - last_mark > ALIVE_SECONDS / 3:
+                        _mark_alive(ALIVE_SECONDS)
+                        last_mark = time.monotonic()
+                    wakeup.clear()  # what happens from here on wakes the wait below
+                    claimed = pipeline.fill()
+                    attempts += pipeline.collect()
+                    if claimed or pipeline.busy:
+                        last_busy = time.monotonic()
+                    elif time.monotonic() - last_busy >= LINGER_SECONDS and not (
+                        wait_for_retries and due_soon(budget_seconds - elapsed)
+                    ):
+                        break
+                    wakeup.wait()  # deliveries committed, a sender finished, or a poll is due
+            finally:
+                attempts += pipeline.finish()
     finally:
-        attempts += pipeline.finish()
         # Say we stop, then look once more: a producer that still saw us alive committed before
         # this mark, so its deliveries are visible to this last pass.
         _mark_alive(None)

@@ -23,7 +23,12 @@ REDIS_URL = "redis://127.0.0.1:6379/13"
 
 # One receiver URL per hook is not enough on its own: the workers pace every target URL at
 # HOOKS_RATE_PER_TARGET (25/s, Zapier's limit). The bench raises it, it does not measure pacing.
-BENCH_SETTINGS = {"HOOKS_RATE_PER_TARGET": "1000", "DJANGO_ENV": "development"}
+# DEBUG stays off as in production: with it on, Django keeps the text of every query.
+BENCH_SETTINGS = {
+    "HOOKS_RATE_PER_TARGET": "1000",
+    "DJANGO_ENV": "development",
+    "DJANGO_DEBUG": "false",
+}
 
 
 def profile_env(profile: str) -> dict[str, str]:
