@@ -426,3 +426,10 @@ def test_rule8_wrong_types_inside_a_frame_do_not_break_the_call(directory):
     frames[8]["billing_seconds"] = "lots"
     events, _ = play(frames, directory)
     assert kinds(events, BOB) == ["call.ringing", "call.answered", "call.ended"]
+
+
+def test_a_park_frame_without_timestamp_is_dated_when_it_arrived_to_the_fraction(directory):
+    frame = park_event("PARK_PARKED", DEMO.id, "a-parked", "2", 0)  # no Timestamp, as Kazoo's
+    arrived = datetime(2026, 11, 27, 10, 18, 20, 250000, tzinfo=UTC)
+    (parked,) = normalize(frame, CallState(), directory, now=arrived, default_region="DE")
+    assert parked.payload["occurred_at"] == "2026-11-27T10:18:20.250000Z"

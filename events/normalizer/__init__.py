@@ -67,7 +67,9 @@ def normalize(
     name, data, ccv, account_id, ts = _validate(message, account_id)
     run = Run(state, directory, default_region, now.timestamp())
     if ts is None:
-        ts = int(run.now)
+        # Park frames carry no Timestamp (REFERENCE §3): they happened as they arrived. Whole
+        # seconds here would date them up to a second early.
+        ts = run.now
     if name in PARK_EVENTS:
         park_event(run, name, data, ccv, account_id, ts)
     else:
