@@ -19,6 +19,7 @@ import logging
 import queue
 import threading
 import time
+import zlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,14 +84,47 @@ def call_centre_accounts() -> set[str]:
     return set(active.values_list("account_id", flat=True).distinct())
 
 
+def pack_call_state(state: CallState) -> bytes:
+    """The call state as zlib-compressed JSON, encoded and compressed one call at a time.
+
+    One json.dumps of every call built the whole text, then a joined copy of it, then the
+    database driver's copy: about 90 MB at 10,000 live calls, for a moment, in a process that
+    should stay within 200 MB. This way only the compressed result (a tenth of that) is ever held
+    whole, for about the same time under the lock.
+    """
+    encode = json.JSONEncoder(separators=(",", ":")).encode
+    packer = zlib.compressobj(1)  # the fastest level: this runs under the state lock
+    document = state.to_json()
+    calls = document.pop("calls")
+    packed = [packer.compress(b'{"calls":{')]
+    separator = ""
+    for call_id, call in calls.items():
+        packed.append(packer.compress(f"{separator}{encode(call_id)}:{encode(call)}".encode()))
+        separator = ","
+    rest = encode(document)  # {"version":1,"legs":{...},...}: never empty
+    packed.append(packer.compress(f"}},{rest[1:]}".encode()))
+    packed.append(packer.flush())
+    return b"".join(packed)
+
+
+def unpack_call_state(saved: bytes | memoryview | str | None) -> dict[str, Any] | None:
+    """What pack_call_state wrote; also the plain JSON text saved by earlier versions."""
+    if not saved:
+        return None
+    data = saved.encode() if isinstance(saved, str) else bytes(saved)
+    if not data.startswith(b"{"):
+        data = zlib.decompress(data)
+    return json.loads(data)
+
+
 @dataclass(frozen=True)
 class _Snapshot:
     """The listener's state as it was right after the events queued before it."""
 
-    # JSON text, serialized while the state lock was held: the normalizer keeps changing the
-    # live state, so anything less than a copy taken there could be ahead of the stored events
-    # (or change size while it is written).
-    call_state: str
+    # Packed (see pack_call_state) while the state lock was held: the normalizer keeps changing
+    # the live state, so anything less than a copy taken there could be ahead of the stored
+    # events (or change size while it is written).
+    call_state: bytes
     acdc_state: dict[str, Any]
 
 
@@ -126,7 +160,7 @@ class Listener:
         self.acdc_interval = acdc_interval
 
         saved, _ = ListenerState.objects.get_or_create(name=name)
-        self.state = CallState.from_json(json.loads(saved.call_state) if saved.call_state else None)
+        self.state = CallState.from_json(unpack_call_state(saved.call_state))
         self.acdc_state: dict[str, Any] = dict(saved.acdc_state or {})
         self._queues: dict[str, dict[str, QueueInfo]] = {}
         self._lock = threading.Lock()  # guards self.state and the order of self._outbox
@@ -343,7 +377,7 @@ class Listener:
     def queue_snapshot(self) -> None:
         with self._lock:
             started = time.monotonic()
-            call_state = json.dumps(self.state.to_json(), separators=(",", ":"))
+            call_state = pack_call_state(self.state)
             acdc_state = json.loads(json.dumps(self.acdc_state))  # small: a plain deep copy
             self._outbox.put(_Snapshot(call_state, acdc_state))
             # The copy holds the lock, and normalizing waits meanwhile: with many live calls,

@@ -46,9 +46,9 @@ class ListenerState(models.Model):
     """
 
     name = models.CharField(primary_key=True, max_length=64, default="default")
-    # JSON text, written as the listener serialized it: it can hold thousands of live calls, and
-    # a JSONField would parse and encode it twice more on every save.
-    call_state = models.TextField(blank=True, default="")
+    # Compressed JSON, packed by the listener (events.listener.pack_call_state): it can hold
+    # thousands of live calls, and a JSONField would parse and encode it twice more per save.
+    call_state = models.BinaryField(blank=True, default=b"")
     acdc_state = models.JSONField(default=dict, blank=True)
     health = models.JSONField(default=dict, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -1,6 +1,7 @@
 """The listener end to end: the simulator's Blackhole -> normalized events -> stored rows and
 deliveries, including a dropped socket and a restart in the middle of a call."""
 
+import json
 import random
 import signal
 import time
@@ -9,8 +10,15 @@ from collections import Counter
 import pytest
 
 from events.catalogue import EventType
-from events.listener import CALL_EVENT_NAMES, Listener, call_bindings
+from events.listener import (
+    CALL_EVENT_NAMES,
+    Listener,
+    call_bindings,
+    pack_call_state,
+    unpack_call_state,
+)
 from events.models import Event, ListenerState
+from events.normalizer import CallState
 from hooks.models import Delivery
 from kazoo_zapier.kazoo.crossbar import CrossbarClient
 from kazoo_zapier.kazoo.simulator.scenarios import build_scenario
@@ -218,7 +226,8 @@ def test_a_listener_restarted_mid_call_ends_the_call_exactly_once(
         what="call.answered",
     )
     first.shutdown()  # SIGTERM: drains, saves the call state
-    assert scenario.call_id in str(ListenerState.objects.get(name="default").call_state)
+    saved = unpack_call_state(ListenerState.objects.get(name="default").call_state)
+    assert scenario.call_id in saved["calls"]
 
     publish(kazoo_sim, scenario.steps[destroys[0] :])  # the call ends while no listener runs
 
@@ -383,5 +392,25 @@ def test_a_queued_state_snapshot_is_not_changed_by_later_events():
     listener.queue_snapshot()
     listener.state.new_call("call-after", "account-1", "Acme", 0.0)
     snapshot = listener._outbox.get_nowait()
-    assert "call-before" in snapshot.call_state
-    assert "call-after" not in snapshot.call_state
+    saved = unpack_call_state(snapshot.call_state)
+    assert "call-before" in saved["calls"]
+    assert "call-after" not in saved["calls"]
+
+
+def test_the_packed_call_state_restores_as_it_was_and_old_plain_text_still_loads():
+    state = CallState()
+    for number in range(50):
+        call = state.new_call(f"call-{number}", "account-1", "Acme \u00e9", float(number))
+        state.alias(call, f"leg-{number}")
+    state.bury("leg-old", 99.5)
+    packed = pack_call_state(state)
+    assert len(packed) < len(json.dumps(state.to_json())) / 3  # compressed
+    assert unpack_call_state(packed) == json.loads(json.dumps(state.to_json()))
+    restored = CallState.from_json(unpack_call_state(packed))
+    assert list(restored.calls) == list(state.calls) and restored.legs == state.legs
+
+    # A listener saved by an earlier version, as JSON text, still resumes.
+    assert unpack_call_state(json.dumps(state.to_json())) == unpack_call_state(packed)
+    assert unpack_call_state(b"") is None and unpack_call_state(None) is None
+    empty = CallState()
+    assert CallState.from_json(unpack_call_state(pack_call_state(empty))).calls == {}
