@@ -11,7 +11,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m kazoo_zapier.bench")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="the whole benchmark and docs/benchmarks.md")
-    run.add_argument("--rates", default="25,50,100,200,400", help="new calls/s, rising")
+    run.add_argument("--rates", default="25,50,100,200,400,500", help="new calls/s, rising")
     run.add_argument("--warmup", type=float, default=5.0, help="seconds to settle per rate")
     run.add_argument("--window", type=float, default=15.0, help="seconds measured per rate")
     run.add_argument("--profiles", default="production,embedded")

@@ -17,6 +17,10 @@ import requests
 
 from kazoo_zapier.bench.procs import Child
 
+# The memory target is set at this many live calls: after the rising rates, the top rate is held
+# until the listener tracks that many (or for at most HOLD_MAX_SECONDS), then measured once more.
+HOLD_CALLS = 10_000
+HOLD_MAX_SECONDS = 120.0
 WORLD_ACCOUNTS = 2  # the simulator's demo world: Demo Company and Other Ltd
 BINDINGS = WORLD_ACCOUNTS * 9  # Blackhole's nine call events per account
 
@@ -81,6 +85,10 @@ def run_phase(
             time.sleep(warmup)
             steps.append(measure(rate, window, sim, ingest, receiver_url, worker))
             print(f"  {profile} {rate:g} calls/s: {json.dumps(steps[-1])}", flush=True)
+        if worker is not None:  # the bare forwarder tracks no calls
+            held = hold(HOLD_CALLS, ingest)
+            steps.append({**measure(rates[-1], window, sim, ingest, receiver_url, worker), **held})
+            print(f"  {profile} held: {json.dumps(steps[-1])}", flush=True)
         summary = finish(sim, ingest, receiver_url)
         print(f"  {profile} after the load: {json.dumps(summary)}", flush=True)
         return {"profile": profile, "steps": steps, "after": summary}
@@ -184,6 +192,15 @@ class ForwarderIngest(Ingest):
 
     def backlog(self) -> int:
         return self.counters()["queued"]
+
+
+def hold(calls: int, ingest: Ingest) -> dict[str, Any]:
+    """Keep the current rate until the listener tracks `calls` live calls; says how long it took."""
+    started = time.monotonic()
+    while time.monotonic() - started < HOLD_MAX_SECONDS:
+        if (ingest.counters()["calls"] or 0) >= calls:
+            break
+    return {"held_seconds": round(time.monotonic() - started, 1)}
 
 
 def pending_deliveries() -> int | None:

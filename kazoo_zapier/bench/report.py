@@ -57,7 +57,9 @@ def render(results: dict[str, Any]) -> list[str]:
         f"Rates in new calls/s, each held {results['warmup_seconds']:g} s to settle, then "
         f"measured for {results['window_seconds']:g} s, rising without a pause (calls from "
         "earlier steps are still running: each call lasts about a minute and makes ~8 leg "
-        "events). Bench settings: "
+        'events). The last row of a profile ("held") keeps the top rate until the listener '
+        "tracks 10,000 live calls (at most 120 s), then measures once more: the memory target. "
+        "Bench settings: "
         + ", ".join(f"`{k}={v}`" for k, v in results["settings"].items())
         + ". In brackets: the figure divided by the bare forwarder's at the same rate, same run.",
         "",
@@ -80,7 +82,8 @@ def render(results: dict[str, Any]) -> list[str]:
                 "| "
                 + " | ".join(
                     [
-                        _fmt(step["calls_per_second"]),
+                        _fmt(step["calls_per_second"])
+                        + (f", held {step['held_seconds']:g} s" if "held_seconds" in step else ""),
                         _fmt(step["pushed_per_second"]),
                         _fmt(step["ingested_per_second"])
                         + _ratio(step["ingested_per_second"], b.get("ingested_per_second")),
