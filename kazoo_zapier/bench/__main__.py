@@ -15,6 +15,12 @@ def main() -> None:
     run.add_argument("--warmup", type=float, default=5.0, help="seconds to settle per rate")
     run.add_argument("--window", type=float, default=15.0, help="seconds measured per rate")
     run.add_argument("--profiles", default="production,embedded")
+    run.add_argument(
+        "--hold-calls",
+        type=int,
+        default=10_000,
+        help="after the rates, hold the top one until the listener tracks this many calls (0: no)",
+    )
     run.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
     commands.add_parser("receiver", help="the local receiver (prints its URL)")
     commands.add_parser("simulator", help="the simulator with sub-second timestamps")
@@ -34,6 +40,7 @@ def main() -> None:
             warmup=args.warmup,
             window=args.window,
             report=args.report,
+            hold_calls=args.hold_calls,
         )
         return
     if args.command == "receiver":

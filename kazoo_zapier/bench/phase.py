@@ -26,7 +26,12 @@ BINDINGS = WORLD_ACCOUNTS * 9  # Blackhole's nine call events per account
 
 
 def run_phase(
-    profile: str, rates: list[float], warmup: float, window: float, log_dir: Path
+    profile: str,
+    rates: list[float],
+    warmup: float,
+    window: float,
+    log_dir: Path,
+    hold_calls: int = HOLD_CALLS,
 ) -> dict[str, Any]:
     from django.conf import settings
     from django.core.management import call_command
@@ -85,8 +90,8 @@ def run_phase(
             time.sleep(warmup)
             steps.append(measure(rate, window, sim, ingest, receiver_url, worker))
             print(f"  {profile} {rate:g} calls/s: {json.dumps(steps[-1])}", flush=True)
-        if worker is not None:  # the bare forwarder tracks no calls
-            held = hold(HOLD_CALLS, ingest)
+        if worker is not None and hold_calls:  # the bare forwarder tracks no calls
+            held = hold(hold_calls, ingest)
             steps.append({**measure(rates[-1], window, sim, ingest, receiver_url, worker), **held})
             print(f"  {profile} held: {json.dumps(steps[-1])}", flush=True)
         summary = finish(sim, ingest, receiver_url)
@@ -295,10 +300,11 @@ def main(argv: list[str]) -> None:
     profile, out = argv[0], Path(argv[1])
     rates = [float(rate) for rate in argv[2].split(",")]
     warmup, window = float(argv[3]), float(argv[4])
+    hold_calls = int(argv[5]) if len(argv) > 5 else HOLD_CALLS
     import django
 
     django.setup()
-    result = run_phase(profile, rates, warmup, window, out.parent)
+    result = run_phase(profile, rates, warmup, window, out.parent, hold_calls)
     out.write_text(json.dumps(result, indent=2))
 
 

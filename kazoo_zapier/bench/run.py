@@ -90,7 +90,13 @@ def machine() -> dict[str, Any]:
 
 
 def run(
-    *, profiles: list[str], rates: list[float], warmup: float, window: float, report: Path
+    *,
+    profiles: list[str],
+    rates: list[float],
+    warmup: float,
+    window: float,
+    report: Path,
+    hold_calls: int = 10_000,
 ) -> dict[str, Any]:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
@@ -116,6 +122,7 @@ def run(
                 ",".join(f"{rate:g}" for rate in rates),
                 str(warmup),
                 str(window),
+                str(hold_calls),
             ],
             env=profile_env(profile),
             cwd=ROOT,
