@@ -19,8 +19,9 @@ def main() -> None:
         "--hold-calls",
         type=int,
         default=10_000,
-        help="after the rates, hold the top one until the listener tracks this many calls (0: no)",
+        help="after the rates, hold --hold-rate until the listener tracks this many calls (0: no)",
     )
+    run.add_argument("--hold-rate", type=float, default=400.0, help="new calls/s while holding")
     run.add_argument("--report", type=Path, default=ROOT / "docs" / "benchmarks.md")
     commands.add_parser("receiver", help="the local receiver (prints its URL)")
     commands.add_parser("simulator", help="the simulator with sub-second timestamps")
@@ -41,6 +42,7 @@ def main() -> None:
             window=args.window,
             report=args.report,
             hold_calls=args.hold_calls,
+            hold_rate=args.hold_rate,
         )
         return
     if args.command == "receiver":

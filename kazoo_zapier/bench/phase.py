@@ -17,9 +17,11 @@ import requests
 
 from kazoo_zapier.bench.procs import Child
 
-# The memory target is set at this many live calls: after the rising rates, the top rate is held
+# The memory target is set at this many live calls: after the rising rates, HOLD_RATE is held
 # until the listener tracks that many (or for at most HOLD_MAX_SECONDS), then measured once more.
+# Not the top rate: held there, the listener falls behind, and its memory would be its backlog's.
 HOLD_CALLS = 10_000
+HOLD_RATE = 400.0
 HOLD_MAX_SECONDS = 120.0
 WORLD_ACCOUNTS = 2  # the simulator's demo world: Demo Company and Other Ltd
 BINDINGS = WORLD_ACCOUNTS * 9  # Blackhole's nine call events per account
@@ -32,6 +34,7 @@ def run_phase(
     window: float,
     log_dir: Path,
     hold_calls: int = HOLD_CALLS,
+    hold_rate: float = HOLD_RATE,
 ) -> dict[str, Any]:
     from django.conf import settings
     from django.core.management import call_command
@@ -91,8 +94,9 @@ def run_phase(
             steps.append(measure(rate, window, sim, ingest, receiver_url, worker))
             print(f"  {profile} {rate:g} calls/s: {json.dumps(steps[-1])}", flush=True)
         if worker is not None and hold_calls:  # the bare forwarder tracks no calls
+            sim.load(hold_rate)
             held = hold(hold_calls, ingest)
-            steps.append({**measure(rates[-1], window, sim, ingest, receiver_url, worker), **held})
+            steps.append({**measure(hold_rate, window, sim, ingest, receiver_url, worker), **held})
             print(f"  {profile} held: {json.dumps(steps[-1])}", flush=True)
         summary = finish(sim, ingest, receiver_url)
         print(f"  {profile} after the load: {json.dumps(summary)}", flush=True)
@@ -301,10 +305,11 @@ def main(argv: list[str]) -> None:
     rates = [float(rate) for rate in argv[2].split(",")]
     warmup, window = float(argv[3]), float(argv[4])
     hold_calls = int(argv[5]) if len(argv) > 5 else HOLD_CALLS
+    hold_rate = float(argv[6]) if len(argv) > 6 else HOLD_RATE
     import django
 
     django.setup()
-    result = run_phase(profile, rates, warmup, window, out.parent, hold_calls)
+    result = run_phase(profile, rates, warmup, window, out.parent, hold_calls, hold_rate)
     out.write_text(json.dumps(result, indent=2))
 
 

@@ -97,6 +97,7 @@ def run(
     window: float,
     report: Path,
     hold_calls: int = 10_000,
+    hold_rate: float = 400.0,
 ) -> dict[str, Any]:
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
@@ -123,6 +124,7 @@ def run(
                 str(warmup),
                 str(window),
                 str(hold_calls),
+                f"{hold_rate:g}",
             ],
             env=profile_env(profile),
             cwd=ROOT,
