@@ -204,12 +204,23 @@ class ForwarderIngest(Ingest):
 
 
 def hold(calls: int, ingest: Ingest) -> dict[str, Any]:
-    """Keep the current rate until the listener tracks `calls` live calls; says how long it took."""
+    """Keep the current rate until the listener tracks `calls` live calls.
+
+    Returns how long that took and the listener's memory at that moment: calls keep coming during
+    the window measured after it, so its peak is for more calls than `calls`.
+    """
     started = time.monotonic()
+    reached: dict[str, Any] = {}
     while time.monotonic() - started < HOLD_MAX_SECONDS:
-        if (ingest.counters()["calls"] or 0) >= calls:
+        counters = ingest.counters()
+        if (counters["calls"] or 0) >= calls:
+            reached = {
+                "listener_mb_at_hold": round(ingest.child.rss_bytes() / 2**20, 1),
+                "live_calls_at_hold": counters["calls"],
+                "backlog_at_hold": counters["queued"] + counters["emitted"] - counters["stored"],
+            }
             break
-    return {"held_seconds": round(time.monotonic() - started, 1)}
+    return {"held_seconds": round(time.monotonic() - started, 1), **reached}
 
 
 def pending_deliveries() -> int | None:
