@@ -14,6 +14,7 @@ Shapes (all JSON):
   tombstones[key]      = unix time after which it is forgotten (finished legs, retrieved parks)
 """
 
+import sys
 from typing import Any
 
 STATE_VERSION = 1
@@ -101,8 +102,8 @@ class CallState:
     def new_call(self, call_id: str, account_id: str, account_name: str | None, now: float):
         call = {
             "id": call_id,
-            "account_id": account_id,
-            "account_name": account_name,
+            "account_id": sys.intern(account_id),  # one copy for all of an account's calls
+            "account_name": sys.intern(account_name) if account_name else account_name,
             "a_leg": None,
             "legs": {},
             "parts": {},
