@@ -19,7 +19,8 @@ from kazoo_zapier.bench.procs import Child
 
 # The memory target is set at this many live calls: after the rising rates, HOLD_RATE is held
 # until the listener tracks that many (or for at most HOLD_MAX_SECONDS), then measured once more.
-# Not the top rate: held there, the listener falls behind, and its memory would be its backlog's.
+# Lower than the top rate, so that it is the calls that fill the listener more than its backlog
+# (it falls behind at either, held long enough: see docs/benchmarks.md).
 HOLD_CALLS = 10_000
 HOLD_RATE = 400.0
 HOLD_MAX_SECONDS = 120.0

@@ -57,8 +57,9 @@ def render(results: dict[str, Any]) -> list[str]:
         f"Rates in new calls/s, each held {results['warmup_seconds']:g} s to settle, then "
         f"measured for {results['window_seconds']:g} s, rising without a pause (calls from "
         "earlier steps are still running: each call lasts about a minute and makes ~8 leg "
-        'events). The last row of a profile ("held") keeps the top rate until the listener '
-        "tracks 10,000 live calls (at most 120 s), then measures once more: the memory target. "
+        'events). The last row of a profile ("held") then keeps a lower rate until the listener '
+        "tracks 10,000 live calls (at most 120 s), and measures once more; the listener's memory "
+        "at that moment is the memory target's figure. "
         "Bench settings: "
         + ", ".join(f"`{k}={v}`" for k, v in results["settings"].items())
         + ". In brackets: the figure divided by the bare forwarder's at the same rate, same run.",
