@@ -29,8 +29,9 @@ def on_path(path: str):
 
 
 def sign_in_by_keyboard(page, username="bob", password=DEMO_PASSWORD, account="Demo Company"):
-    # The account name field has the focus on arrival; Tab moves on, Enter submits.
-    assert page.evaluate("document.activeElement.name") == "account_name"
+    # The account name field has the focus on arrival; Tab moves on, Enter submits. Chromium
+    # applies autofocus in a frame after the load event, so wait for it (a few seconds at most).
+    page.wait_for_function("document.activeElement?.name === 'account_name'", timeout=5000)
     page.keyboard.type(account)
     page.keyboard.press("Tab")
     page.keyboard.type(username)
