@@ -2,9 +2,9 @@
 
 One task drains many deliveries: a task per delivery could not keep up (the ORM broker on
 SQLite runs ~140 tasks/s). A draining task says so in the Drainer row and keeps looking for work
-while it lives (woken by hooks.wakeup), so producers do not enqueue another one for every commit. django-q2's scheduler runs at
-most once a minute, so the sweep keeps going for most of that minute while retries fall due, and
-ends early when nothing is waiting.
+while it lives (woken by hooks.wakeup), so producers do not enqueue another one for every
+commit. django-q2's scheduler runs at most once a minute, so the sweep keeps going for most of
+that minute while retries fall due, and ends early when nothing is waiting.
 """
 
 import logging
