@@ -1,4 +1,4 @@
-"""The normalizer against EVENTS.md's rules of normalization, one named test (or more) per rule.
+"""The normalizer against docs/events.md's rules of normalization, one named test (or more) per rule.
 
 Traffic is hand-built from Kazoo's verbatim examples (tests/fixtures/kazoo_payloads.py): the key
 sets are Kazoo's, the ids and numbers are the demo world's.
@@ -433,3 +433,67 @@ def test_a_park_frame_without_timestamp_is_dated_when_it_arrived_to_the_fraction
     arrived = datetime(2026, 11, 27, 10, 18, 20, 250000, tzinfo=UTC)
     (parked,) = normalize(frame, CallState(), directory, now=arrived, default_region="DE")
     assert parked.payload["occurred_at"] == "2026-11-27T10:18:20.250000Z"
+
+
+# -- rule 9 (docs/events.md): whom an inbound call is for -----------------------------------------
+def test_rule9_an_inbound_calls_to_number_is_the_ringing_users_extension_not_the_did(directory):
+    did = "+4930555010"
+    events, _ = play(inbound_to_bob(), directory)
+    assert events[0].payload["kazoo"]["event_name"] == "CHANNEL_CREATE"
+    for event in (e for e in events if e.user_id == BOB.id):
+        payload = event.payload
+        assert (payload["to_number"], payload["to_name"]) == (BOB.extension, BOB.name), event.type
+        assert did not in payload.values()
+    # A ring group's members each see themselves, though all were called on the main number.
+    events, _ = play(ring_group(BOB), directory)
+    for user in (ALICE, BOB, CAROL):
+        assert one(events, EventType.CALL_RINGING, user)["to_number"] == user.extension
+    # A call the user places is for the number dialled.
+    events, _ = play(alice_calls("+4930123456789", "answered"), directory)
+    assert one(events, EventType.CALL_STARTED, ALICE)["to_number"] == "+4930123456789"
+
+
+# -- rule 10 (docs/events.md): no_answer or cancelled ---------------------------------------------
+def alice_hangs_up_after(rang: int):
+    """Alice dials out; the far end rings `rang` seconds and Alice hangs up (nobody answered)."""
+    a = device_a_leg(DEMO.id, f"a-giveup-{rang}", ALICE_DESK, ALICE, "+4930123456789")
+    far = carrier_b_leg(a, f"b-giveup-{rang}", "+4930123456789")
+    return [
+        a.event("CHANNEL_CREATE", 0),
+        far.event("CHANNEL_CREATE", 0),
+        far.destroy(rang, "ORIGINATOR_CANCEL", created_at=0),
+        a.destroy(rang, "NORMAL_CLEARING", created_at=0),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("rang", "result"), [(2, "cancelled"), (7, "cancelled"), (8, "no_answer"), (30, "no_answer")]
+)
+def test_rule10_a_caller_who_hangs_up_before_8_seconds_cancelled_after_no_answer(
+    directory, rang, result
+):
+    from events.normalizer.calls import GAVE_UP_AFTER_SECONDS
+
+    assert GAVE_UP_AFTER_SECONDS == 8  # the line docs/events.md states
+    events, _ = play(alice_hangs_up_after(rang), directory)
+    ended = one(events, EventType.CALL_ENDED, ALICE)
+    assert (ended["result"], ended["answered"], ended["ring_seconds"]) == (result, False, rang)
+    assert kinds(events, ALICE) == ["call.started", "call.ended"]  # no call.missed for a caller
+
+
+def test_rule10_a_no_answer_cause_is_no_answer_however_short_the_ringing(directory):
+    events, _ = play(alice_calls("+4930123456789", "NO_ANSWER"), directory)
+    assert one(events, EventType.CALL_ENDED, ALICE)["result"] == "no_answer"
+
+
+# -- rule 11 (docs/events.md): dates --------------------------------------------------------------
+def test_rule11_park_events_are_dated_on_arrival_and_a_timestamp_when_kazoo_sends_one(directory):
+    arrived = datetime(2026, 11, 27, 10, 18, 20, 250000, tzinfo=UTC)
+    state = CallState()
+    frame = park_event("PARK_PARKED", DEMO.id, "a-parked-2", "4", 0)
+    assert "timestamp" not in frame  # cf_park publishes none
+    (parked,) = normalize(frame, state, directory, now=arrived, default_region="DE")
+    assert parked.payload["occurred_at"] == "2026-11-27T10:18:20.250000Z"
+    dated = park_event("PARK_RETRIEVED", DEMO.id, "a-parked-2", "4", 5, timestamp=63936000000)
+    (retrieved,) = normalize(dated, state, directory, now=arrived, default_region="DE")
+    assert retrieved.payload["occurred_at"] == "2026-01-19T00:00:00Z"
