@@ -2,9 +2,10 @@
 
 This is the one place event types are spelled (STYLE.md 3). The payload keys are the complete,
 ordered list of keys of the flat payload of each type: a sample and a live payload of the same
-type have exactly these keys, absent values are null (EVENTS.md "The payload").
+type have exactly these keys, absent values are null (docs/events.md, "The payload").
 """
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 # Every event starts with these keys ...
@@ -22,7 +23,7 @@ CALL_KEYS = (
 )
 USER_KEYS = ("user_id", "user_name", "user_extension", "user_email")
 DEVICE_KEYS = ("device_id", "device_name")
-# call.missed carries them too: its `result` tells voicemail from a plain miss (EVENTS.md rule 5).
+# call.missed carries them too: its `result` tells voicemail from a plain miss (docs/events.md, rule 5).
 OUTCOME_KEYS = (
     "answered",
     "result",
@@ -207,3 +208,217 @@ class EventType(StrEnum):
     def empty_payload(self) -> dict:
         """Every key of this type, all null: the shape both samples and live events share."""
         return dict.fromkeys(self.payload_keys)
+
+
+# -- The documentation of the catalogue -----------------------------------------------------------
+# docs/events.md is generated from what follows (events/reference.py, `manage.py events_reference`).
+# A new type or payload key needs its entry here; tests/test_events_reference.py says which is
+# missing, and regenerating the document is then one command.
+
+
+@dataclass(frozen=True)
+class TypeDoc:
+    once_per: str  # what one event stands for: it fires once per ...
+    # Who the event names: "user" (user_id is set: that user, and administrators with scope
+    # account) or "account" (no user: administrators with scope account only; hooks.fanout).
+    names: str
+    note: str = ""
+
+
+TYPE_DOCS: dict[EventType, TypeDoc] = {
+    EventType.CALL_RINGING: TypeDoc(
+        "call and user",
+        "user",
+        "A user whose desk phone, softphone and mobile ring together gets one event (rule 3).",
+    ),
+    EventType.CALL_STARTED: TypeDoc("call and user", "user"),
+    EventType.CALL_ANSWERED: TypeDoc(
+        "call and user",
+        "user",
+        "Not sent when the callflow itself answers (voicemail, IVR, a queue's music: rule 5).",
+    ),
+    EventType.CALL_ENDED: TypeDoc(
+        "call and user", "user", "Exactly one for every call.ringing and call.started (rule 6)."
+    ),
+    EventType.CALL_MISSED: TypeDoc(
+        "call and user",
+        "user",
+        "Sent just before that user's "
+        "call.ended; not sent to ring-group members when a colleague "
+        "answered (rule 4).",
+    ),
+    EventType.CALL_HELD: TypeDoc("hold", "user"),
+    EventType.CALL_RESUMED: TypeDoc("hold", "user"),
+    EventType.CALL_PARKED: TypeDoc("park", "account"),
+    EventType.CALL_RETRIEVED: TypeDoc(
+        "park", "account", "Kazoo sends PARK_RETRIEVED twice for one pickup: one event (rule 7)."
+    ),
+    EventType.CALL_PARK_ABANDONED: TypeDoc("park", "account"),
+    EventType.QUEUE_CALL_WAITING: TypeDoc("queue call", "account"),
+    EventType.QUEUE_CALL_ANSWERED: TypeDoc("queue call", "user", "The user is the agent."),
+    EventType.QUEUE_CALL_ABANDONED: TypeDoc("queue call", "account"),
+    EventType.QUEUE_CALL_COMPLETED: TypeDoc("queue call", "user", "The user is the agent."),
+    EventType.AGENT_STATUS_CHANGED: TypeDoc(
+        "change seen by a poll",
+        "user",
+        "The user is the "
+        "agent. A poll sees where an agent is: several "
+        "statuses between two polls make one event.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    type: str  # the JSON type of a value that is not null
+    present: str  # when the value is not null
+    meaning: str
+
+
+FIELD_DOCS: dict[str, FieldDoc] = {
+    "id": FieldDoc(
+        "string",
+        "always",
+        "The event's id: the same on every retry of its "
+        "delivery, and for the same call, user and type on a replay.",
+    ),
+    "type": FieldDoc("string", "always", "The event type, from the catalogue above."),
+    "occurred_at": FieldDoc(
+        "string", "always", "When it happened, ISO 8601 in UTC (see the rules on dates)."
+    ),
+    "account_id": FieldDoc("string", "always", "The Kazoo account's id."),
+    "account_name": FieldDoc(
+        "string", "when the account's name is known", "The Kazoo account's name."
+    ),
+    "call_id": FieldDoc(
+        "string",
+        "always",
+        "One id for the whole call, the same in all its "
+        "events and across its legs: the A-leg's Call-ID (for queue events, "
+        "the caller's).",
+    ),
+    "direction": FieldDoc(
+        "string",
+        "always",
+        "`inbound` (from outside), `outbound` (to "
+        "outside) or `internal` (between two users of the account), from "
+        "the user's point of view.",
+    ),
+    "from_number": FieldDoc(
+        "string",
+        "when Kazoo names the caller",
+        "Who called: in E.164 when it is a phone number, an extension as it is.",
+    ),
+    "from_name": FieldDoc(
+        "string",
+        "when Kazoo names the caller by name",
+        "The caller's name (caller id name, or the colleague's name).",
+    ),
+    "to_number": FieldDoc(
+        "string",
+        "when known",
+        "Whom the call is for: the number dialled "
+        "for an outgoing call; for a call the user receives, the user's "
+        "extension (not the number the caller dialled: rule 9).",
+    ),
+    "to_name": FieldDoc(
+        "string",
+        "when known",
+        "The name of whom the call is for: the receiving user, or the colleague dialled.",
+    ),
+    "user_id": FieldDoc(
+        "string",
+        "when the event is about a user",
+        "The Kazoo user this event is about (on agent events: the agent).",
+    ),
+    "user_name": FieldDoc("string", "when the user is known", "That user's name."),
+    "user_extension": FieldDoc(
+        "string", "when the user has an extension", "That user's extension (presence id)."
+    ),
+    "user_email": FieldDoc("string", "when the user has an email address", "That user's email."),
+    "device_id": FieldDoc(
+        "string", "when a device is known", "The device that rang, answered or dialled."
+    ),
+    "device_name": FieldDoc("string", "when the device is known by name", "That device's name."),
+    "answered": FieldDoc(
+        "boolean",
+        "always",
+        "Whether the user's side of the call was answered (by a person, not by voicemail).",
+    ),
+    "result": FieldDoc(
+        "string",
+        "always",
+        "How the user's part of the call ended: one of the `result` values below.",
+    ),
+    "ring_seconds": FieldDoc(
+        "integer",
+        "always",
+        "Seconds from the start of the user's part to the answer, or to the end when unanswered.",
+    ),
+    "talk_seconds": FieldDoc(
+        "integer",
+        "call events: always; queue events: call completed only",
+        "Seconds talked: from the answer to the end (0 when not "
+        "answered); for a queue call, the agent's talk time as Kazoo's "
+        "call statistics give it.",
+    ),
+    "duration_seconds": FieldDoc(
+        "integer", "always", "Seconds from the start of the user's part to its end."
+    ),
+    "hangup_cause": FieldDoc(
+        "string",
+        "when Kazoo gave one",
+        "Kazoo's hangup cause of the user's leg, e.g. `NORMAL_CLEARING`, `USER_BUSY`.",
+    ),
+    "park_slot": FieldDoc("string", "always", "The parking slot, as a string."),
+    "queue_id": FieldDoc(
+        "string",
+        "queue events: always; agent events: not yet (Kazoo's agent status names no queue)",
+        "The call-centre queue's id.",
+    ),
+    "queue_name": FieldDoc(
+        "string", "when queue_id is set and the queue is known", "The queue's name."
+    ),
+    "agent_id": FieldDoc(
+        "string",
+        "queue events: once an agent took the call; agent events: always",
+        "The agent (a Kazoo user id).",
+    ),
+    "agent_name": FieldDoc("string", "when the agent is known", "The agent's name."),
+    "wait_seconds": FieldDoc(
+        "integer",
+        "once Kazoo's statistics have it (answered, abandoned, completed)",
+        "Seconds the caller waited in the queue.",
+    ),
+    "abandon_reason": FieldDoc(
+        "string",
+        "when Kazoo gives one (its listing has no such column in 4.3)",
+        "Why the caller left the queue.",
+    ),
+    "agent_status": FieldDoc(
+        "string",
+        "always",
+        "The agent's new status: `logged_in`, "
+        "`logged_out`, `ready`, `connecting`, `connected`, `wrapup`, "
+        "`paused`, `outbound`.",
+    ),
+    "summary": FieldDoc("string", "always", "One human sentence that says what happened."),
+    "kazoo": FieldDoc(
+        "object",
+        "always",
+        "Kazoo's raw ids, for power users (below). The only "
+        "nested value: Zapier shows its keys as `kazoo__call_id` and so on.",
+    ),
+}
+
+KAZOO_FIELD_DOCS: dict[str, str] = {
+    "call_id": "the Call-ID of the leg this event was made from (`call_id` above is the call's)",
+    "other_leg_call_id": "Kazoo's Other-Leg-Call-ID of that leg",
+    "bridge_id": "Kazoo's Bridge-ID (custom channel variable)",
+    "interaction_id": "Kazoo's Call-Interaction-ID (custom channel variable)",
+    "owner_id": "the Owner-ID of the leg: the user whose device it is",
+    "authorizing_id": "the Authorizing-ID of the leg: a device, a mobile, a resource",
+    "authorizing_type": "what authorizing_id is: `device`, `mobile`, `resource`, …",
+    "event_name": "the Kazoo event that made this event (CHANNEL_ANSWER, PARK_PARKED, …), "
+    "`RECONCILE` or `EXPIRED` when it was learnt otherwise, or the queue call's or agent's status",
+}

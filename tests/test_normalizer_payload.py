@@ -10,7 +10,7 @@ from events.normalizer import CallState, Rejected, StaticDirectory, normalize
 from events.normalizer.numbers import display_number, normalize_number
 from kazoo_zapier.kazoo.simulator.world import demo_world
 from tests.fixtures.kazoo_payloads import example
-from tests.paths import SHARED
+from tests.paths import EVENTS_REFERENCE
 from tests.test_normalizer_rules import (
     ALL_CASES,
     DEMO,
@@ -20,18 +20,15 @@ from tests.test_normalizer_rules import (
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def test_catalogue_has_every_type_and_title_of_events_md():
-    text = (SHARED / "design" / "EVENTS.md").read_text()
-    table = text.split("## The catalogue", 1)[1].split("## The payload", 1)[0]
-    rows = re.findall(r"^\| `([a-z_.]+)`(?: / `([a-z_.]+)`)? \| ([^|]+?) \|", table, re.M)
-    documented = {}
-    for first, second, title in rows:
-        if second:  # "call.held / call.resumed | Call Put on Hold / Resumed"
-            documented[first] = "Call Put on Hold"
-            documented[second] = "Call Resumed"
-        else:
-            documented[first] = title.strip()
+def test_catalogue_has_every_type_and_title_of_the_event_reference():
+    text = EVENTS_REFERENCE.read_text()
+    table = text.split("## The triggers", 1)[1].split("## The payload", 1)[0]
+    rows = re.findall(r"^\| `([a-z_.]+)` \| ([^|]+?) \| ([^|]+?) \|", table, re.M)
+    documented = {value: title.strip() for value, title, _ in rows}
     assert {t.value: t.title for t in EventType} == documented
+    fires_when = {value: when for value, _, when in rows}
+    for kind in EventType:
+        assert fires_when[kind.value].startswith(kind.description)
 
 
 def test_payload_keys_cover_the_documented_fields_in_a_fixed_order():

@@ -1,6 +1,6 @@
 """Every scenario of the simulator's scenario engine through the normalizer.
 
-The scenarios play real multi-leg Kazoo traffic for every case of EVENTS.md, each with the
+The scenarios play real multi-leg Kazoo traffic for every case of docs/events.md, each with the
 outcome it expects per user; the normalizer must reach exactly that outcome, with exactly one
 call.ended per call.ringing/call.started (rule 6), whatever the seed.
 """

@@ -5,16 +5,16 @@ keys, normalized here the way Blackhole does) and the one real 4.x pushed envelo
 """
 
 import json
-from pathlib import Path
 
 import pytest
 import websocket
 
 from tests.fixtures.simulator import blackhole_data_from_legacy_example
+from tests.paths import KAZOO_EXAMPLES
 
 from .test_simulator_blackhole import Socket, api_token
 
-EXAMPLES = Path("/work/shared/kazoo/examples")
+EXAMPLES = KAZOO_EXAMPLES
 CHANNEL_EVENTS = ("CHANNEL_CREATE", "CHANNEL_ANSWER", "CHANNEL_DESTROY")
 
 

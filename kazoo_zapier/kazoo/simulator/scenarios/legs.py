@@ -6,7 +6,7 @@ events: ecallmgr's generic call-event fields (`ecallmgr_call_events:generic_call
 normalized as blackhole does (lower-case, '-' -> '_', recursively). Values that Kazoo leaves
 undefined are dropped, as `props:filter_undefined` does, so keys appear when Kazoo would set them
 (e.g. `to_tag` once the far end answered, `other_leg_call_id` once the leg has another leg).
-See ../shared/kazoo/REFERENCE.md §1.5, §2, §3.
+See Kazoo's Blackhole and ecallmgr sources (tests/fixtures/kazoo/ holds its published examples).
 """
 
 from __future__ import annotations
