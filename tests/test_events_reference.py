@@ -157,5 +157,6 @@ def test_a_live_delivery_of_every_type_carries_exactly_the_documented_fields(
         body = request.json()
         kind = request.path.lstrip("/")
         assert body["type"] == kind
-        assert list(body) == documented[kind], kind
-        assert list(body["kazoo"]) == list(KAZOO_KEYS), kind
+        # As sets: PostgreSQL's jsonb keeps a payload's keys in an order of its own.
+        assert set(body) == set(documented[kind]), kind
+        assert set(body["kazoo"]) == set(KAZOO_KEYS), kind
