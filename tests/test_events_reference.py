@@ -113,19 +113,6 @@ def test_the_rules_state_the_normalizers_constants():
 
 
 # -- the document against live deliveries ---------------------------------------------------------
-LIVE_SCENARIOS = (
-    "inbound_answered",
-    "outbound_answered",
-    "missed_to_voicemail",
-    "hold_resume",
-    "park_retrieve",
-    "park_abandoned",
-    "queue_answered",
-    "queue_abandoned",
-    "agent_status_changes",
-)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_live_delivery_of_every_type_carries_exactly_the_documented_fields(
     kazoo_sim, make_listener, kazoo_admin, make_hook, receiver, hook_settings
@@ -137,7 +124,7 @@ def test_a_live_delivery_of_every_type_carries_exactly_the_documented_fields(
     listener = make_listener(acdc_interval=0.05)
     test_listener.settle(listener, accounts=1)
     listener.step()  # the call centre's baseline poll
-    for name in LIVE_SCENARIOS:
+    for name in reference.EXAMPLE_SCENARIOS:  # the scenarios that make every type
         kazoo_sim.play(name, wait=True)
         listener.step()
 
