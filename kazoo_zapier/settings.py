@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times in the zone of whoever looks (kazoo_zapier/display.py).
+    "kazoo_zapier.display.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a django-axes lock-out into the branded sign-in page (accounts.views).
@@ -101,6 +103,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kazoo_zapier.context_processors.branding",
             ],
+            # `|when` and `|phone` on every template: one way to show a time and a number.
+            "builtins": ["kazoo_zapier.templatetags.display"],
         },
     },
 ]
@@ -247,6 +251,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Date, time to the second, zone, on every page (kazoo_zapier/display.py).
+FORMAT_MODULE_PATH = ["kazoo_zapier.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
