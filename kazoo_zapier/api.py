@@ -49,7 +49,9 @@ def _code_of(exc: exceptions.APIException) -> str:
     return exc.default_code
 
 
-REFUSED_TOKEN_DETAIL = "The access token is invalid or has expired; reconnect the app to get a new one."
+EXPIRED_OR_INVALID = (
+    "The access token is invalid or has expired; reconnect the app to get a new one."
+)
 
 
 def _presented_a_token(context: dict[str, Any]) -> bool:
@@ -105,7 +107,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.NotAuthenticated) and _presented_a_token(context):
         # DRF's "credentials were not provided" is untrue here: a token came and was refused
         # (the WWW-Authenticate header says invalid_token). Zapier refreshes on any 401.
-        detail = REFUSED_TOKEN_DETAIL
+        detail = EXPIRED_OR_INVALID
     if isinstance(detail, dict):
         # A permission's message may already be a dict (DOT's TokenHasScope with scopes).
         body = {"code": _code_of(exc), **{k: v for k, v in detail.items()}}
