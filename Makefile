@@ -21,7 +21,8 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-# Everything at once, from the Procfile: the web server, the workers, the Kazoo simulator.
+# Everything at once, from the Procfile: the Kazoo simulator first (the listener waits for its
+# websocket), the web server, the workers.
 run: demo
 	$(BIN)/honcho start
 
