@@ -52,7 +52,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 # --- Applications -------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "kazoo_zapier.admin_site.ProviderAdminConfig",  # django.contrib.admin, the provider's
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

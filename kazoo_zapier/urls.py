@@ -7,9 +7,6 @@ from calls import urls as calls_urls
 from hooks import urls as hooks_urls
 from kazoo_zapier import demo, health
 
-admin.site.site_header = "kazoo-zapier"
-admin.site.site_title = "kazoo-zapier"
-
 urlpatterns = [
     # The staff console first: its /admin/console/ pages would otherwise fall to the admin.
     path("", include("kazoo_zapier.console.urls")),
