@@ -47,6 +47,8 @@ else:
         "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
     )
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# Django's technical 404 (every URL pattern) instead of the branded page, when debugging.
+TECHNICAL_404 = env_bool("DJANGO_TECHNICAL_404", False)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- Applications -------------------------------------------------------------------------------
@@ -77,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware, so that its add-a-slash redirect still sees the 404 first.
+    "kazoo_zapier.errors.BrandedNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Times in the zone of whoever looks (kazoo_zapier/display.py).
