@@ -82,7 +82,13 @@ def test_columns_of_a_newer_kazoo_give_the_moments_directly():
     entered, ended = ANSWERED - 50, ANSWERED + 200
     events, _ = diff(
         snapshot,
-        [row("processed", entered_timestamp=gregorian(entered), processed_timestamp=gregorian(ended))],
+        [
+            row(
+                "processed",
+                entered_timestamp=gregorian(entered),
+                processed_timestamp=gregorian(ended),
+            )
+        ],
     )
     times = occurred(events)
     assert times["queue.call_waiting"] == at(entered)
