@@ -52,7 +52,7 @@ class CallRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="status", ordering="status")
     def status_label(self, request: CallRequest) -> str:
-        return admin_display.status_label(request.status, request.get_status_display())
+        return admin_display.status_label(request.status, request.status.replace("_", " "))
 
     def has_add_permission(self, request) -> bool:
         return False  # a log of what happened: only the API writes it

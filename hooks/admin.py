@@ -26,6 +26,19 @@ def event_title(kind: str) -> str:
         return kind
 
 
+class EventTitleFilter(admin.SimpleListFilter):
+    """Filter deliveries by their event's type, named by its title."""
+
+    title = "event"
+    parameter_name = "event_type"
+
+    def lookups(self, request, model_admin):
+        return [(kind.value, kind.title) for kind in EventType]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(event__type=self.value()) if self.value() else queryset
+
+
 def attempt_headers(delivery: Delivery, attempt: DeliveryAttempt) -> str:
     """The headers that attempt sent, signed again with the same inputs (the signature is the
     HMAC of id, timestamp and body: it is the same bytes; the secret itself is not shown)."""
@@ -178,11 +191,17 @@ class DeliveryAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
         "target_host",
         "status_label",
         "attempts",
-        "last_status_code",
+        "last_code",
     ]
     list_display_links = ["created_at"]
-    list_filter = ["status", "event__type", "hook__account_id", "created_at"]
-    search_fields = ["event__id", "event__call_id", "hook__target_url", "hook__owner__username"]
+    list_filter = ["status", EventTitleFilter, "created_at"]
+    search_fields = [
+        "event__id",
+        "event__call_id",
+        "hook__target_url",
+        "hook__owner__username",
+        "hook__owner__kazoo__account__name",
+    ]
     list_select_related = ["event", "hook__owner__kazoo__account"]
     date_hierarchy = "created_at"
     fieldsets = [
@@ -259,6 +278,10 @@ class DeliveryAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
     @admin.display(description="status", ordering="status")
     def status_label(self, delivery: Delivery) -> str:
         return admin_display.status_label(delivery.status)
+
+    @admin.display(description="last code", ordering="last_status_code")
+    def last_code(self, delivery: Delivery) -> str:
+        return str(delivery.last_status_code or "—")
 
     @admin.display(description="event")
     def event_summary(self, delivery: Delivery) -> str:

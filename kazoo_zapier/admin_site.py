@@ -41,6 +41,8 @@ SECTIONS: list[tuple[str, list[str]]] = [
 
 class ProviderAdminSite(admin.AdminSite):
     index_template = "admin/index.html"
+    # The sections are on the index and in the breadcrumbs; the lists need the width (1280 px).
+    enable_nav_sidebar = False
 
     def each_context(self, request):
         context = super().each_context(request)
