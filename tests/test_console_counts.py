@@ -1,5 +1,6 @@
 """The console's USERS is the account's users in Kazoo; a last error before the connection is history."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -101,3 +102,25 @@ def test_the_dashboard_shows_history_quietly_and_alarms_loudly(client, staff_use
     )
     html = client.get("/admin/console/").content.decode()
     assert "listener-error" in html and "Before this connection" not in html
+
+
+def test_staff_read_utc_unless_they_choose_a_zone(client, staff_user):
+    client.force_login(staff_user)
+    client.cookies["tz"] = "America/New_York"  # the browser's zone is for users, not staff
+    assert "Times in UTC" in client.get("/admin/").content.decode()
+    response = client.post(
+        "/admin/console/timezone/", {"timezone": "Europe/Paris", "next": "/admin/console/"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/admin/console/"
+    html = client.get("/admin/console/").content.decode()
+    assert "Times in Europe/Paris" in html
+    assert re.search(r"As of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d CET", html)
+    client.post("/admin/console/timezone/", {"timezone": "Not/AZone"})
+    assert "Times in UTC" in client.get("/admin/").content.decode()
+
+
+def test_users_read_their_browsers_zone(client):
+    client.cookies["tz"] = "Asia/Tokyo"
+    assert "Times are shown in Asia/Tokyo" in client.get("/connect/").content.decode()
+    client.cookies["tz"] = "Not/AZone"
+    assert "Times are shown in UTC" in client.get("/connect/").content.decode()
