@@ -12,6 +12,7 @@ usernames and anything else unchanged.
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from urllib.parse import unquote
 
 import phonenumbers
 from django.utils import timezone
@@ -95,7 +96,7 @@ class TimezoneMiddleware:
         user = getattr(request, "user", None)
         is_staff = bool(user is not None and user.is_authenticated and user.is_staff)
         if zone is None and not is_staff:
-            zone = valid_timezone(request.COOKIES.get(BROWSER_TIMEZONE_COOKIE))
+            zone = valid_timezone(unquote(request.COOKIES.get(BROWSER_TIMEZONE_COOKIE, "")))
         if zone:
             timezone.activate(zoneinfo.ZoneInfo(zone))
         else:

@@ -44,3 +44,11 @@ def test_a_wait_in_words_rounded_up():
     assert display.duration(timedelta(hours=1, minutes=5)) == "1 hour 5 minutes"
     assert display.duration(3600) == "1 hour"
     assert display.duration(90000) == "1 day 1 hour"
+
+
+def test_a_name_that_is_only_the_number_is_shown_as_the_formatted_number():
+    from events.normalizer.summary import party
+
+    assert party("+3226543210", "+3226543210") == "+32 2 654 32 10"
+    assert party("Camille Martin", "+33142685300") == "Camille Martin (+33 1 42 68 53 00)"
+    assert party(None, "201") == "201"

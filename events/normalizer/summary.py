@@ -20,7 +20,9 @@ _KIND = {"inbound": "Incoming call", "outbound": "Outgoing call", "internal": "I
 
 def party(name: str | None, number: str | None, unknown: str = "an unknown caller") -> str:
     shown = phone_number(number)
-    if name and shown and name != number and name != shown:
+    if name in (number, shown):
+        name = None  # Kazoo fills a missing name with the number: show the number, formatted
+    if name and shown:
         return f"{name} ({shown})"
     return name or shown or unknown
 
