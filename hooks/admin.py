@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 
+from accounts.models import KazooAccount
 from events.catalogue import EventType
 from events.models import Event
 from hooks import services
@@ -30,13 +31,26 @@ class EventTitleFilter(admin.SimpleListFilter):
     """Filter deliveries by their event's type, named by its title."""
 
     title = "event"
-    parameter_name = "event_type"
+    parameter_name = "event__type"  # the address Django's own filter on the field had
 
     def lookups(self, request, model_admin):
         return [(kind.value, kind.title) for kind in EventType]
 
     def queryset(self, request, queryset):
         return queryset.filter(event__type=self.value()) if self.value() else queryset
+
+
+class CustomerFilter(admin.SimpleListFilter):
+    """Filter deliveries by the subscriber's Kazoo account, named as staff know it."""
+
+    title = "customer"
+    parameter_name = "hook__account_id"
+
+    def lookups(self, request, model_admin):
+        return list(KazooAccount.objects.order_by("name").values_list("kazoo_id", "name"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(hook__account_id=self.value()) if self.value() else queryset
 
 
 def attempt_headers(delivery: Delivery, attempt: DeliveryAttempt) -> str:
@@ -194,7 +208,7 @@ class DeliveryAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
         "last_code",
     ]
     list_display_links = ["created_at"]
-    list_filter = ["status", EventTitleFilter, "created_at"]
+    list_filter = ["status", EventTitleFilter, CustomerFilter, "created_at"]
     search_fields = [
         "event__id",
         "event__call_id",
