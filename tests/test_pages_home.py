@@ -58,3 +58,15 @@ def test_the_sign_in_never_uses_an_unregistered_redirect_as_the_way_back(client,
     assert f"{oauth_app.name}</span> wants to connect" in html
     assert 'href="https://evil.example' not in html  # no way "back" to where the app never said
     assert '<a href="/" id="signin-back">Back</a>' in html
+
+
+def test_the_connect_page_shows_when_an_app_connected_in_the_one_format(
+    client, kazoo_user, make_token
+):
+    import re
+
+    make_token(kazoo_user, ["events"])
+    client.force_login(kazoo_user)
+    client.cookies["tz"] = "Europe/Berlin"
+    html = client.get("/connect/").content.decode()
+    assert re.search(r"connected \d{4}-\d\d-\d\d \d\d:\d\d:\d\d CET", html)
