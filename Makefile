@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint install migrate demo browser bench clean zapier-test
+.PHONY: run test lint install migrate demo browser bench clean zapier-test axe screenshots
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,8 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 
-# Everything at once, from the Procfile: the web server, the workers, the Kazoo simulator.
+# Everything at once, from the Procfile: the Kazoo simulator first (the listener waits for its
+# websocket), the web server, the workers.
 run: demo
 	$(BIN)/honcho start
 
@@ -32,8 +33,20 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 
-test: install browser lint zapier-test
+test: install browser axe lint zapier-test
 	$(BIN)/pytest
+
+# axe-core for the browser tests' accessibility checks (tests/browser/axe.py): npm ci on a lock change.
+AXE_INSTALLED := tests/browser/node_modules/.installed
+$(AXE_INSTALLED): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $(AXE_INSTALLED)
+
+axe: $(AXE_INSTALLED)
+
+# docs/screenshots/: the main pages at 1280 and 390 px, from the demo, in Chromium.
+screenshots: install browser
+	$(BIN)/python -m tests.browser.screenshots docs/screenshots
 
 # The Zapier app (zapier/): npm ci when its lock changes; the CLI's validate (it wants Node 22,
 # which the lock brings as the `node` package); jest against the live service (test/harness.py).

@@ -1,10 +1,14 @@
 """The sign-in form: Kazoo account name, username and password."""
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
+from django.urls import reverse
+from oauth2_provider.models import get_application_model
 
 from kazoo_zapier.kazoo.errors import KazooError
 
@@ -57,3 +61,35 @@ class KazooSignInForm(forms.Form):
 
     def get_user(self):
         return self.user_cache
+
+
+@dataclass(frozen=True)
+class OAuthRequest:
+    """The app that sent the user to sign in (an /oauth/authorize/ link), and how to go back."""
+
+    app_name: str
+    cancel_url: str  # the app's redirect URI with error=access_denied, as OAuth says to cancel
+
+
+def oauth_request_of(next_url: str) -> OAuthRequest | None:
+    """The OAuth request inside a sign-in's `next`, if it names a registered app; else None.
+
+    Only a redirect URI registered for the app is used as the way back: `next` comes from the
+    address bar, and an unchecked URI would make the sign-in page an open redirect.
+    """
+    parts = urlsplit(next_url or "")
+    if parts.scheme or parts.netloc or parts.path != reverse("oauth2_provider:authorize"):
+        return None
+    query = {key: values[0] for key, values in parse_qs(parts.query).items()}
+    client_id = query.get("client_id", "")
+    app = get_application_model().objects.filter(client_id=client_id).first() if client_id else None
+    if app is None:
+        return None
+    redirect_uri = query.get("redirect_uri") or app.default_redirect_uri
+    cancel = ""
+    if redirect_uri and app.redirect_uri_allowed(redirect_uri):
+        answer = {"error": "access_denied"} | (
+            {"state": query["state"]} if "state" in query else {}
+        )
+        cancel = f"{redirect_uri}{'&' if '?' in redirect_uri else '?'}{urlencode(answer)}"
+    return OAuthRequest(app_name=app.name, cancel_url=cancel)

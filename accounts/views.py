@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
 
-from accounts.forms import KazooSignInForm
+from accounts.forms import KazooSignInForm, oauth_request_of
 from accounts.services import authorized_applications, kazoo_profile, revoke_tokens
 
 LOCKED_OUT = (
@@ -28,6 +28,20 @@ class SignInView(LoginView):
 
     def get_default_redirect_url(self) -> str:
         return settings.LOGIN_REDIRECT_URL
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        return {**context, **sign_in_context(context.get("next") or "")}
+
+
+def sign_in_context(next_url: str) -> dict[str, Any]:
+    """Who asks when the sign-in is a step of an OAuth flow, and the way back to them."""
+    return {"oauth_request": oauth_request_of(next_url)}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """`/`: what this is, and where to go (the connect page, the API docs, the admin for staff)."""
+    return render(request, "home.html", {"zapier_app_url": settings.ZAPIER_APP_URL})
 
 
 class SignOutView(LogoutView):
@@ -50,6 +64,7 @@ def lockout_response(
         "locked_out": LOCKED_OUT.format(minutes=minutes),
         "next": posted.get("next") or request.GET.get("next", ""),
     }
+    context |= sign_in_context(context["next"])
     return render(request, "accounts/login.html", context, status=429)
 
 
@@ -89,7 +104,9 @@ def revoke_application(request: HttpRequest, application_id: int) -> HttpRespons
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "errors/404.html", status=404)
+    response = render(request, "errors/404.html", status=404)
+    response.branded = True  # type: ignore[attr-defined]  # kazoo_zapier/errors.py
+    return response
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

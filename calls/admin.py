@@ -3,20 +3,23 @@
 from django.contrib import admin
 
 from calls.models import CallRequest
+from kazoo_zapier import admin_display, display
 
 
 @admin.register(CallRequest)
 class CallRequestAdmin(admin.ModelAdmin):
+    # The number as given shows even when it was refused (then there is no normalized one).
     list_display = [
         "created_at",
-        "user",
-        "to",
+        "customer",
+        "user_name",
+        "number_given",
+        "number",
         "device_name",
-        "status",
+        "status_label",
         "http_status",
-        "kazoo_error",
-        "call_id",
     ]
+    list_display_links = ["created_at"]
     list_filter = ["status", "is_extension", "created_at"]
     search_fields = [
         "to",
@@ -28,8 +31,28 @@ class CallRequestAdmin(admin.ModelAdmin):
         "user__username",
     ]
     date_hierarchy = "created_at"
-    list_select_related = ["user"]
+    list_select_related = ["user__kazoo__account"]
     readonly_fields = [field.name for field in CallRequest._meta.fields]
+
+    @admin.display(description="customer", ordering="user__kazoo__account__name")
+    def customer(self, request: CallRequest) -> str:
+        return admin_display.customer(request.user, request.account_id)
+
+    @admin.display(description="user", ordering="user__kazoo__name")
+    def user_name(self, request: CallRequest) -> str:
+        return admin_display.person(request.user)
+
+    @admin.display(description="to (as given)", ordering="to_requested")
+    def number_given(self, request: CallRequest) -> str:
+        return request.to_requested or "—"
+
+    @admin.display(description="to", ordering="to")
+    def number(self, request: CallRequest) -> str:
+        return display.phone_number(request.to) or "—"
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, request: CallRequest) -> str:
+        return admin_display.status_label(request.status, request.status.replace("_", " "))
 
     def has_add_permission(self, request) -> bool:
         return False  # a log of what happened: only the API writes it

@@ -27,6 +27,7 @@ from calls.serializers import (
     QueueChoiceSerializer,
     UserChoiceSerializer,
 )
+from kazoo_zapier import display
 
 PERIODS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
 
@@ -58,8 +59,11 @@ class CallRateThrottle(UserRateThrottle):
 
 class CallsThrottled(Throttled):
     default_code = "too_many_calls"
-    extra_detail_singular = "Try again in {wait} second."
-    extra_detail_plural = "Try again in {wait} seconds."
+
+    def __init__(self, wait: float, detail: str) -> None:
+        # "Try again in 56 minutes", not "in 3322 seconds"; Retry-After keeps the seconds.
+        super().__init__(detail=f"{detail} Try again in {display.duration(wait)}.")
+        self.wait = math.ceil(wait)
 
 
 def describe_rate(rate: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from events.catalogue import KAZOO_KEYS, EventType
 from events.normalizer.directory import Directory
 from events.normalizer.payload import GREGORIAN_OFFSET, NormalizedEvent, base_payload, event_id
+from events.normalizer.summary import party
 
 # The statuses of an acdc_call_stats row, in the order a queued call goes through them
 # (REFERENCE.md §4), and the event each one is.
@@ -125,6 +126,39 @@ def diff_acdc(
     return events, snapshot
 
 
+def _unix(row: dict[str, Any], column: str) -> int | None:
+    stamp = _int(row.get(column))
+    return stamp - GREGORIAN_OFFSET if stamp and stamp > GREGORIAN_OFFSET else None
+
+
+def queue_event_moment(kind: EventType, row: dict[str, Any], now: float) -> float:
+    """When what the event describes happened (Unix seconds), from the row's own columns.
+
+    The listing carries `handled_timestamp` (the agent answered), `wait_time` and `talk_time`
+    only: the caller entered at handled - wait, the call ended at handled + talk. A newer Kazoo
+    that lists `entered_timestamp`, `abandoned_timestamp` or `processed_timestamp` gives them
+    directly. What no column tells (an abandon on a stock Kazoo) is the poll that saw it.
+    """
+    handled = _unix(row, "handled_timestamp")
+    wait, talk = _int(row.get("wait_time")), _int(row.get("talk_time"))
+    if kind == EventType.QUEUE_CALL_WAITING:
+        entered = _unix(row, "entered_timestamp")
+        if entered is None and handled is not None and wait is not None:
+            entered = handled - wait
+        return entered if entered is not None else now
+    if kind == EventType.QUEUE_CALL_ANSWERED:
+        return handled if handled is not None else now
+    if kind == EventType.QUEUE_CALL_COMPLETED:
+        ended = _unix(row, "processed_timestamp")
+        if ended is None and handled is not None and talk is not None:
+            ended = handled + talk
+        return ended if ended is not None else now
+    abandoned = _unix(row, "abandoned_timestamp")
+    if abandoned is None and wait is not None and (entered := _unix(row, "entered_timestamp")):
+        abandoned = entered + wait
+    return abandoned if abandoned is not None else now
+
+
 def _queue_event(
     kind: EventType,
     account_id: str,
@@ -138,8 +172,7 @@ def _queue_event(
     queue = queues.get(str(row.get("queue_id") or ""))
     agent_id = str(row.get("agent_id") or "") or None
     agent = directory.user(account_id, agent_id) if agent_id else None
-    stamp = _int(row.get("handled_timestamp")) if kind != EventType.QUEUE_CALL_WAITING else None
-    occurred = stamp - GREGORIAN_OFFSET if stamp and stamp > GREGORIAN_OFFSET else now
+    occurred = queue_event_moment(kind, row, now)
     call_id = _call_id(row)
     payload = base_payload(
         kind,
@@ -181,6 +214,7 @@ def _agent_event(
     now: float,
 ) -> NormalizedEvent:
     kind = EventType.AGENT_STATUS_CHANGED
+    # Crossbar's agent status listing has no time: the change happened by the poll that saw it.
     agent = directory.user(account_id, agent_id)
     payload = base_payload(
         kind,
@@ -211,9 +245,7 @@ def _kazoo_ids(**known: str) -> dict[str, str | None]:
 
 
 def _queue_summary(p: dict[str, Any]) -> str:
-    caller = p["from_name"] or p["from_number"] or "An unknown caller"
-    if p["from_name"] and p["from_number"]:
-        caller = f"{p['from_name']} ({p['from_number']})"
+    caller = party(p["from_name"], p["from_number"], unknown="An unknown caller")
     queue = p["queue_name"] or "a queue"
     agent = p["agent_name"] or "an agent"
     return {

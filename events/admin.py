@@ -1,12 +1,10 @@
-import json
-
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.html import format_html
 
 from events.catalogue import EventType
 from events.models import Event, ListenerState
-from hooks.admin import resend_events_action
+from hooks.admin import event_title, resend_events_action
+from kazoo_zapier import admin_display, display
 
 
 class EventTypeFilter(admin.SimpleListFilter):
@@ -23,13 +21,16 @@ class EventTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    list_display = ["occurred_at", "type", "summary", "account_id", "user_id", "delivery_count"]
+class EventAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
+    list_display = ["occurred_at", "customer", "user_name", "title", "summary", "delivery_count"]
+    list_display_links = ["occurred_at"]
+    object_actions = [("resend_events_action", "Resend to its subscriptions")]
     list_filter = [EventTypeFilter, "occurred_at"]
     search_fields = ["=id", "=call_id", "=account_id", "=user_id", "payload__summary"]
     date_hierarchy = "occurred_at"
     readonly_fields = [
         "id",
+        "title",
         "type",
         "account_id",
         "user_id",
@@ -45,13 +46,30 @@ class EventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(delivery_total=Count("deliveries"))
 
+    @admin.display(description="customer")
+    def customer(self, event: Event) -> str:
+        return (event.payload or {}).get("account_name") or event.account_id
+
+    @admin.display(description="user")
+    def user_name(self, event: Event) -> str:
+        payload = event.payload or {}
+        return payload.get("user_name") or payload.get("agent_name") or event.user_id or "—"
+
+    @admin.display(description="event", ordering="type")
+    def title(self, event: Event) -> str:
+        return event_title(event.type)
+
+    @admin.display(description="what happened")
+    def summary(self, event: Event) -> str:
+        return (event.payload or {}).get("summary") or ""
+
     @admin.display(description="deliveries", ordering="delivery_total")
     def delivery_count(self, event: Event) -> int:
         return event.delivery_total
 
     @admin.display(description="payload, as delivered")
     def pretty_payload(self, event: Event) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(event.payload, indent=2))
+        return admin_display.pre(event.payload)
 
     def has_add_permission(self, request) -> bool:
         return False  # events come from Kazoo, never from a form
@@ -63,6 +81,7 @@ class EventAdmin(admin.ModelAdmin):
 @admin.register(ListenerState)
 class ListenerStateAdmin(admin.ModelAdmin):
     list_display = ["name", "connected", "accounts", "last_event_at", "lag", "heartbeat_at"]
+    list_display_links = ["name"]
     readonly_fields = ["name", "started_at", "heartbeat_at", "pretty_health", "calls_tracked"]
     exclude = ["call_state", "acdc_state", "health"]
 
@@ -75,8 +94,8 @@ class ListenerStateAdmin(admin.ModelAdmin):
         return state.health.get("accounts")
 
     @admin.display(description="last event")
-    def last_event_at(self, state: ListenerState) -> str | None:
-        return state.health.get("last_event_at")
+    def last_event_at(self, state: ListenerState) -> str:
+        return display.when(state.health.get("last_event_at"))
 
     @admin.display(description="lag (s)")
     def lag(self, state: ListenerState) -> str:
@@ -89,7 +108,7 @@ class ListenerStateAdmin(admin.ModelAdmin):
 
     @admin.display(description="health")
     def pretty_health(self, state: ListenerState) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(state.health, indent=2))
+        return admin_display.pre(state.health)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -414,6 +414,7 @@ class Listener:
             "calls_tracked": calls,
             "queued": self._outbox.qsize() + status.queue_depth,
             "last_error": status.last_error,
+            "last_error_at": status.last_error_at.isoformat() if status.last_error_at else None,
         }
 
     def report_health(self) -> None:

@@ -49,6 +49,17 @@ def _code_of(exc: exceptions.APIException) -> str:
     return exc.default_code
 
 
+EXPIRED_OR_INVALID = (
+    "The access token is invalid or has expired; reconnect the app to get a new one."
+)
+
+
+def _presented_a_token(context: dict[str, Any]) -> bool:
+    request = context.get("request")
+    header = request.META.get("HTTP_AUTHORIZATION", "") if request is not None else ""
+    return header.lower().startswith("bearer ") and bool(header[7:].strip())
+
+
 def _kazoo_response(exc: KazooError) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, KazooUnreachable):
@@ -93,6 +104,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return response
 
     detail = exc.detail
+    if isinstance(exc, exceptions.NotAuthenticated) and _presented_a_token(context):
+        # DRF's "credentials were not provided" is untrue here: a token came and was refused
+        # (the WWW-Authenticate header says invalid_token). Zapier refreshes on any 401.
+        detail = EXPIRED_OR_INVALID
     if isinstance(detail, dict):
         # A permission's message may already be a dict (DOT's TokenHasScope with scopes).
         body = {"code": _code_of(exc), **{k: v for k, v in detail.items()}}

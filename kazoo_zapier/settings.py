@@ -47,12 +47,14 @@ else:
         "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"]
     )
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+# Django's technical 404 (every URL pattern) instead of the branded page, when debugging.
+TECHNICAL_404 = env_bool("DJANGO_TECHNICAL_404", False)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- Applications -------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "kazoo_zapier.admin_site.ProviderAdminConfig",  # django.contrib.admin, the provider's
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,8 +79,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After CommonMiddleware, so that its add-a-slash redirect still sees the 404 first.
+    "kazoo_zapier.errors.BrandedNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times in the zone of whoever looks (kazoo_zapier/display.py).
+    "kazoo_zapier.display.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a django-axes lock-out into the branded sign-in page (accounts.views).
@@ -101,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kazoo_zapier.context_processors.branding",
             ],
+            # `|when` and `|phone` on every template: one way to show a time and a number.
+            "builtins": ["kazoo_zapier.templatetags.display"],
         },
     },
 ]
@@ -247,6 +255,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Date, time to the second, zone, on every page (kazoo_zapier/display.py).
+FORMAT_MODULE_PATH = ["kazoo_zapier.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,16 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from accounts import urls as accounts_urls
+from accounts import views as accounts_views
 from calls import urls as calls_urls
 from hooks import urls as hooks_urls
 from kazoo_zapier import demo, health
 
-admin.site.site_header = "kazoo-zapier"
-admin.site.site_title = "kazoo-zapier"
-
 urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("favicon.ico", lambda request: redirect(static("img/favicon.svg"), permanent=True)),
     # The staff console first: its /admin/console/ pages would otherwise fall to the admin.
     path("", include("kazoo_zapier.console.urls")),
     path("admin/", admin.site.urls),

@@ -73,7 +73,7 @@ def test_the_connect_page_lists_my_apps_and_not_other_peoples(
 ):
     make_token(kazoo_user, ["events"], refresh=True)
     client.force_login(outsider)
-    assert "No app is connected" in client.get("/connect/").content.decode()
+    assert "No app has signed in with your account" in client.get("/connect/").content.decode()
     client.force_login(kazoo_user)
     html = client.get("/connect/").content.decode()
     assert 'data-app="Zapier"' in html

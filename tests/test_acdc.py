@@ -84,7 +84,7 @@ def test_queue_payloads_carry_names_keys_and_a_summary():
     assert list(payload["kazoo"]) == list(KAZOO_KEYS)  # null, never missing (EVENTS.md)
     assert payload["queue_name"] == "Support"
     assert payload["agent_name"] == "Bob Berger"
-    assert payload["summary"] == "Erika Muster (+4930123456) in Support answered by Bob Berger"
+    assert payload["summary"] == "Erika Muster (+49 30 123456) in Support answered by Bob Berger"
 
 
 def test_the_same_transition_polled_again_has_the_same_id():

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 
 from calls.models import CallRequest
+from kazoo_zapier import display
 from kazoo_zapier.kazoo.crossbar import get_crossbar
 from kazoo_zapier.kazoo.simulator.scenarios.quickcall import ORIGINATE_FAILS_NUMBER
 from kazoo_zapier.kazoo.simulator.world import kazoo_id
@@ -284,7 +285,7 @@ def test_the_rate_limit_answers_429_with_when_to_retry(
     assert "2 calls per hour" in body["detail"]
     retry_after = int(refused["Retry-After"])
     assert 0 < retry_after <= 3600
-    assert f"Try again in {retry_after} seconds" in body["detail"]
+    assert f"Try again in {display.duration(retry_after)}." in body["detail"]
     throttled = CallRequest.objects.get(status="throttled")
     assert (throttled.kazoo_user_id, throttled.to_requested) == (
         kazoo_user.kazoo.kazoo_id,

@@ -140,5 +140,5 @@ def test_the_connect_page_disconnects_an_app(page, kazoo_sim, kazoo_user, make_t
     page.get_by_role("status").wait_for()
     assert "Zapier is disconnected." in page.get_by_role("status").inner_text()
     assert page.locator("li.app").count() == 0
-    assert page.get_by_text("No app is connected").is_visible()
+    assert page.get_by_text("No app has signed in with your account").is_visible()
     assert not get_access_token_model().objects.filter(user=kazoo_user).exists()

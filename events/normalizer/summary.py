@@ -3,7 +3,7 @@
 from typing import Any
 
 from events.catalogue import EventType
-from events.normalizer.numbers import display_number
+from kazoo_zapier.display import phone_number
 
 _RESULT_PHRASES = {
     "answered": "answered",
@@ -19,8 +19,10 @@ _KIND = {"inbound": "Incoming call", "outbound": "Outgoing call", "internal": "I
 
 
 def party(name: str | None, number: str | None, unknown: str = "an unknown caller") -> str:
-    shown = display_number(number)
-    if name and shown and name != number and name != shown:
+    shown = phone_number(number)
+    if name in (number, shown):
+        name = None  # Kazoo fills a missing name with the number: show the number, formatted
+    if name and shown:
         return f"{name} ({shown})"
     return name or shown or unknown
 

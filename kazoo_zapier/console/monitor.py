@@ -120,6 +120,9 @@ def event_message(event: Event) -> dict[str, Any]:
     return {
         "id": event.id,
         "type": event.type,
+        "title": EventType(event.type).title
+        if event.type in EventType._value2member_map_
+        else event.type,
         "account_id": event.account_id,
         "account_name": payload.get("account_name") or "",
         "user_id": event.user_id,

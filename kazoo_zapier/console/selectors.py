@@ -4,11 +4,13 @@ Every process (web, listener, workers) shares only the database on the embedded 
 the console reads the database: what it shows is true across processes and restarts.
 """
 
+import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.db.models.functions import TruncHour, TruncMinute
 from django.utils import timezone
@@ -19,6 +21,12 @@ from events.models import Event, ListenerState
 from hooks.models import Delivery, DeliveryAttempt, Hook
 from kazoo_zapier.console.charts import BarChart, Window, stacked_bars
 from kazoo_zapier.health import LISTENER_STALE_AFTER
+from kazoo_zapier.kazoo.crossbar import get_crossbar
+from kazoo_zapier.kazoo.errors import KazooError
+
+logger = logging.getLogger(__name__)
+USER_COUNT_KEY = "console:kazoo-users:{}"
+USER_COUNT_TTL = 300
 
 # The event types drawn as their own series; the rest are added up as "other".
 MAX_EVENT_SERIES = 6
@@ -66,6 +74,25 @@ class ListenerReport:
     @property
     def last_event_at(self) -> datetime | None:
         return self._when("last_event_at")
+
+    @property
+    def last_error_at(self) -> datetime | None:
+        return self._when("last_error_at")
+
+    @property
+    def error_is_history(self) -> bool:
+        """A last error from before the connection that is up now: a past event, not an alarm.
+
+        Without a time for the error (an older listener), an error about connecting or losing
+        the connection is necessarily older than a connection that is up now.
+        """
+        error = str(self.health.get("last_error") or "")
+        if not error or not self.connected:
+            return False
+        since, at = self.connected_since, self.last_error_at
+        if since is not None and at is not None:
+            return at <= since
+        return error.startswith(("connect to ", "connection lost"))
 
     @property
     def frames_rejected(self) -> dict[str, int]:
@@ -269,7 +296,8 @@ class AccountActivity:
     events_hour: int
     active_hooks: int
     failing_hooks: int
-    users: int
+    users: int | None  # the account's users in Kazoo; None when Kazoo cannot say right now
+    signed_in: int  # of them, who signed in here at least once
 
 
 def _count_by(rows: QuerySet, field: str) -> dict[str, int]:
@@ -292,9 +320,33 @@ def accounts_by_activity(now: datetime | None = None, limit: int = 20) -> list[A
             events_hour=hour.get(kazoo_id, 0),
             active_hooks=active.get(kazoo_id, 0),
             failing_hooks=failing.get(kazoo_id, 0),
-            users=accounts[kazoo_id].user_count if kazoo_id in accounts else 0,
+            users=None,
+            signed_in=accounts[kazoo_id].user_count if kazoo_id in accounts else 0,
         )
         for kazoo_id in set(day) | set(active) | set(accounts)
     ]
     rows.sort(key=lambda r: (-r.events_day, -r.active_hooks, r.name or r.kazoo_id))
-    return rows[:limit]
+    rows = rows[:limit]
+    counts = kazoo_user_counts([row.kazoo_id for row in rows])
+    return [replace(row, users=counts.get(row.kazoo_id)) for row in rows]
+
+
+def kazoo_user_counts(account_ids: list[str]) -> dict[str, int]:
+    """How many users each account has in Kazoo (Crossbar's directory), cached a few minutes.
+
+    Not the people who signed in here: a customer with 40 phones and one Zapier user has 40
+    users. An account Kazoo cannot answer for right now is left out (the page shows "—").
+    """
+    cached = cache.get_many([USER_COUNT_KEY.format(account_id) for account_id in account_ids])
+    counts = {key.split(":")[-1]: value for key, value in cached.items()}
+    missing = [account_id for account_id in account_ids if account_id not in counts]
+    if missing:
+        crossbar = get_crossbar()
+        for account_id in missing:
+            try:
+                counts[account_id] = len(crossbar.users(account_id))
+            except KazooError as error:
+                logger.info("No user count for account %s: %s", account_id, error)
+                continue
+            cache.set(USER_COUNT_KEY.format(account_id), counts[account_id], USER_COUNT_TTL)
+    return counts

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/console/customers/", views.staff_customers, name="customers"),
     path("admin/console/customers/<str:kazoo_id>/", views.staff_customer, name="customer"),
     path("admin/console/monitor/", views.staff_monitor, name="monitor"),
+    path("admin/console/timezone/", views.staff_set_timezone, name="timezone"),
     path("console/test-event/", views.test_event, name="test-event"),
     path("metrics", metrics.metrics, name="metrics"),
 ]

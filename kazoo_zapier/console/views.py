@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts.models import KazooAccount, KazooUser
@@ -16,6 +17,7 @@ from accounts.services import authorized_applications
 from events.catalogue import EventType
 from events.models import Event
 from hooks.models import Delivery, Hook
+from kazoo_zapier import display
 from kazoo_zapier.console import selectors
 from kazoo_zapier.console.services import NotYourHook, send_test_event
 
@@ -44,6 +46,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         deliveries_by_status=selectors.deliveries_by_status(),
         queue_depth=selectors.queue_depth(now),
         accounts=selectors.accounts_by_activity(now),
+        timezones=sorted(display.known_timezones()),
+        current_timezone=timezone.get_current_timezone_name(),
     )
 
 
@@ -159,8 +163,23 @@ def test_event(request: HttpRequest) -> HttpResponse:
     return redirect("connect")
 
 
+@require_POST
+def set_timezone(request: HttpRequest) -> HttpResponse:
+    """Staff read times in UTC unless they choose a zone here (kept in their session)."""
+    zone = display.valid_timezone(request.POST.get("timezone"))
+    if zone and zone != "UTC":
+        request.session[display.TIMEZONE_SESSION_KEY] = zone
+    else:
+        request.session.pop(display.TIMEZONE_SESSION_KEY, None)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("console:dashboard")
+    return redirect(back)
+
+
 # Staff only: the admin's own login and permission check, so the console is part of the admin.
 staff_dashboard = admin.site.admin_view(dashboard)
 staff_customers = admin.site.admin_view(customers)
 staff_customer = admin.site.admin_view(customer)
 staff_monitor = admin.site.admin_view(monitor)
+staff_set_timezone = admin.site.admin_view(set_timezone)

@@ -90,6 +90,7 @@ class BlackholeStatus:
     subscriptions: dict[Pair, str]
     subscription_errors: dict[Pair, list[str]]  # Kazoo's error strings of failed subscriptions
     last_error: str | None
+    last_error_at: datetime | None = None  # so that staff can tell history from an alarm
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: datetimes as ISO 8601, subscription keys as "account_id binding"."""
@@ -111,6 +112,7 @@ class BlackholeStatus:
                 for (account, binding), state in self.subscriptions.items()
             },
             "last_error": self.last_error,
+            "last_error_at": _iso(self.last_error_at),
         }
 
 
@@ -183,6 +185,7 @@ class BlackholeClient:
         self._connected_since: float | None = None
         self._reconnects = 0
         self._last_error: str | None = None
+        self._last_error_at: datetime | None = None
         self._desired: set[Pair] = set()
         self._subscriptions: dict[Pair, _Subscription] = {}
         # request_id -> (action, pair, token sent): the token only to redact it from errors.
@@ -549,12 +552,14 @@ class BlackholeClient:
                     if sub.state == FAILED
                 },
                 last_error=self._last_error,
+                last_error_at=self._last_error_at,
             )
 
     def _note_error(self, message: str) -> None:
         logger.warning("Blackhole: %s", message)
         with self._lock:
             self._last_error = message
+            self._last_error_at = datetime.now(UTC)
 
     def _reject(self, reason: str, detail: str) -> None:
         with self._lock:

@@ -13,9 +13,19 @@
     return td;
   }
 
-  function clock(iso) {
-    var when = new Date(iso);
-    return isNaN(when) ? iso : when.toLocaleTimeString();
+  // The one time format of every page (kazoo_zapier/display.py): 2026-12-03 13:00:37 UTC, in the
+  // zone the server shows times in (data-timezone on the table), so rows match the rest.
+  function when(iso, zone) {
+    var moment = new Date(iso);
+    if (isNaN(moment)) return iso;
+    var parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit",
+      hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short"
+    }).formatToParts(moment).forEach(function (part) { parts[part.type] = part.value; });
+    var name = zone === "UTC" || !zone ? "UTC" : parts.timeZoneName;
+    return parts.year + "-" + parts.month + "-" + parts.day + " " +
+      parts.hour + ":" + parts.minute + ":" + parts.second + " " + name;
   }
 
   function start(root) {
@@ -23,6 +33,7 @@
     var status = root.querySelector("[data-monitor-status]");
     var filters = root.querySelector("[data-monitor-filters]");
     var showAccount = rows.dataset.showAccount === "true";
+    var zone = rows.dataset.timezone || "UTC";
     var socket = null;
     var retries = 0;
     var timer = null;
@@ -39,8 +50,8 @@
       tr.dataset.accountId = event.account_id;
       tr.dataset.userId = event.user_id || "";
       if (event.test) tr.className = "test-event-row";
-      tr.appendChild(cell(clock(event.occurred_at), "time"));
-      tr.appendChild(cell(event.type, "type"));
+      tr.appendChild(cell(when(event.occurred_at, zone), "time"));
+      tr.appendChild(cell(event.title || event.type, "type"));
       if (showAccount) tr.appendChild(cell(event.account_name || event.account_id, "account"));
       tr.appendChild(cell(event.user_name || "", "user"));
       tr.appendChild(cell((event.test ? "[test] " : "") + event.summary, "summary"));
