@@ -1,8 +1,11 @@
-from django.contrib import admin
+import json
+
+from django.contrib import admin, messages
 from django.db.models import Count
 
 from events.catalogue import EventType
-from events.models import Event, ListenerState
+from events.models import DeadLetter, Event, ListenerState
+from events.store_retry import replay
 from hooks.admin import event_title, resend_events_action
 from kazoo_zapier import admin_display, display
 
@@ -115,3 +118,55 @@ class ListenerStateAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(admin.ModelAdmin):
+    """Events the database refused for good: what they were, why, and a replay once fixed."""
+
+    list_display = ["created_at", "type", "account_id", "short_error", "replayed_at"]
+    list_filter = ["type", "listener", ("replayed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["=event_id", "=account_id", "=user_id", "error"]
+    readonly_fields = [
+        "event_id",
+        "type",
+        "account_id",
+        "user_id",
+        "listener",
+        "created_at",
+        "error",
+        "replayed_at",
+        "replay_error",
+        "pretty_payload",
+    ]
+    exclude = ["payload"]
+    actions = ["replay_selected"]
+
+    @admin.display(description="error")
+    def short_error(self, dead_letter: DeadLetter) -> str:
+        return dead_letter.error[:120]
+
+    @admin.display(description="event, as the listener made it")
+    def pretty_payload(self, dead_letter: DeadLetter) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(dead_letter.payload, indent=2))
+
+    @admin.action(description="Store the selected events again (with their deliveries)", permissions=["change"])
+    def replay_selected(self, request, queryset) -> None:
+        waiting = queryset.filter(replayed_at__isnull=True)
+        results = [replay(dead_letter) for dead_letter in waiting]
+        stored, failed = results.count(True), results.count(False)
+        if stored:
+            self.message_user(request, f"{stored} event(s) stored and sent to their subscribers.")
+        if failed:
+            self.message_user(
+                request,
+                f"{failed} event(s) still refused; their replay error says why.",
+                level=messages.ERROR,
+            )
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Nothing on the page is edited; "change" is the right to replay.
+        return obj is None and super().has_change_permission(request, obj)

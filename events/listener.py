@@ -5,18 +5,23 @@ for a slow reader):
 - the Blackhole client's reader and dispatcher (kazoo/blackhole.py): frames off the socket, JSON
   parsed once, pushed envelopes handed to `on_event`;
 - `on_event` normalizes in the dispatcher, under the state lock, and queues what it makes;
-- the store thread takes those in batches and commits them with their deliveries;
+- the store thread takes those in batches and commits them with their deliveries, retrying while
+  the database is away and setting aside what it can never store (events/store_retry.py);
 - the control loop (the caller's thread) follows the subscriptions as they come and go, ends
   calls that went silent, saves the call state and reports health.
 
 The call state is saved through the same queue as the events: a snapshot is queued right behind
 the events it accounts for, and written once they are stored. A restart therefore resumes from a
 state that never claims more than the database holds; then it reconciles with Crossbar.
+
+The outbox between the dispatcher and the store is bounded (events/outbox.py). If a thread of
+the listener dies, `run` raises ListenerThreadDied: the command exits non-zero and its supervisor
+(honcho, systemd) starts a fresh process, instead of a listener that reads but no longer stores.
 """
 
+import contextlib
 import json
 import logging
-import queue
 import threading
 import time
 import zlib
@@ -24,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from queue import Empty
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +37,7 @@ from django.db import close_old_connections, connection, models, reset_queries
 
 from events.acdc import QueueInfo, diff_acdc
 from events.directory import CrossbarDirectory
-from events.models import ListenerState
+from events.models import DeadLetter, ListenerState
 from events.normalizer import (
     KNOWN_EVENTS,
     CallState,
@@ -43,7 +49,8 @@ from events.normalizer import (
 )
 from events.normalizer.numbers import normalize_number
 from events.normalizer.payload import GREGORIAN_OFFSET
-from events.store import store_events
+from events.outbox import Outbox
+from events.store_retry import Backoff, ResilientStore, is_transient
 from hooks.models import Hook
 from kazoo_zapier.kazoo.blackhole import BlackholeClient
 from kazoo_zapier.kazoo.crossbar import CrossbarClient
@@ -131,6 +138,10 @@ class _Snapshot:
 _DONE = object()
 
 
+class ListenerThreadDied(RuntimeError):
+    """A thread the listener cannot live without has ended."""
+
+
 class Listener:
     def __init__(
         self,
@@ -146,6 +157,8 @@ class Listener:
         snapshot_interval: float = 2.0,
         expire_interval: float = 5.0,
         acdc_interval: float = 5.0,
+        outbox_capacity: int | None = None,
+        store_backoff: Backoff | None = None,
         blackhole_options: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
@@ -164,7 +177,8 @@ class Listener:
         self.acdc_state: dict[str, Any] = dict(saved.acdc_state or {})
         self._queues: dict[str, dict[str, QueueInfo]] = {}
         self._lock = threading.Lock()  # guards self.state and the order of self._outbox
-        self._outbox: queue.Queue[Any] = queue.Queue()
+        self._outbox = Outbox(outbox_capacity or settings.LISTENER_OUTBOX_EVENTS)
+        self._stopping = threading.Event()
         self._accounts: set[str] = set()
         self._needs_reconcile = True  # a fresh start is a restart: Kazoo did not wait for us
         self._last_snapshot = 0.0
@@ -180,6 +194,17 @@ class Listener:
         self.last_event_at: datetime | None = None  # store thread: Kazoo's time of the newest
         self.lag_seconds: float | None = None  # store thread: stored minus Kazoo's time
         self.store_errors = 0
+        self.store_retrying_since: datetime | None = None  # store thread
+        self.store_last_error: str | None = None  # store thread
+        self.events_set_aside = 0  # store thread
+        self.state_save_errors = 0  # store thread
+        self._store_failure: BaseException | None = None
+        self._resilient = ResilientStore(
+            listener=name,
+            backoff=store_backoff,
+            on_retry=self._on_store_retry,
+            sleep=self._stopping.wait,
+        )
 
         self.blackhole = BlackholeClient(
             ws_url,
@@ -193,6 +218,11 @@ class Listener:
 
     # --- dispatcher thread ----------------------------------------------------------------------
     def on_event(self, envelope: dict[str, Any]) -> None:
+        # Wait, unlocked, while the store is behind: frames stay in the Blackhole client's queue
+        # meanwhile, and the health (read under the lock) keeps reporting that the outbox is full.
+        while not self._outbox.wait_for_room(timeout=1.0):
+            if not self._store_thread.is_alive():
+                return  # nobody will make room; run() is ending the process
         now = datetime.now(UTC)
         with self._lock:
             try:
@@ -221,7 +251,7 @@ class Listener:
         """Queue events; called with the lock held, so the queue's order is the state's order."""
         if events:
             self.events_emitted += len(events)
-            self._outbox.put(events)
+            self._outbox.put_events(events)
 
     # --- reconciliation -------------------------------------------------------------------------
     def reconcile(self) -> bool:
@@ -260,6 +290,10 @@ class Listener:
                     self._save_state(snapshot)
                 if done:
                     return
+        except BaseException as error:
+            self._store_failure = error
+            logger.critical("the listener's store thread died; the process must restart", exc_info=True)
+            raise
         finally:
             connection.close()
 
@@ -282,32 +316,46 @@ class Listener:
                 return batch, None, False
             try:
                 item = self._outbox.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
+            except Empty:
                 return batch, None, False
 
     def _store(self, batch: list[NormalizedEvent]) -> None:
-        while True:
-            try:
-                close_old_connections()
-                stored = store_events(batch)
-                break
-            except Exception:
-                # The database is away (restarting, locked too long): keep the events and retry,
-                # the outbox grows meanwhile and nothing is lost while the process lives.
-                self.store_errors += 1
-                logger.exception("storing %d events failed; retrying", len(batch))
-                connection.close()
-                time.sleep(1.0)
+        outcome = self._resilient.store(batch)
+        self.store_retrying_since = None
+        self.events_set_aside += outcome.set_aside
+        stored = outcome.stored
         self.events_stored += len(stored)
         newest = max((event.occurred_at for event in stored), default=None)
         if newest is not None:
             self.last_event_at = newest
             self.lag_seconds = (datetime.now(UTC) - newest).total_seconds()
 
+    def _on_store_retry(self, error: BaseException, pause: float) -> None:
+        self.store_errors += 1
+        self.store_last_error = f"{type(error).__name__}: {error}"[:500]
+        if self.store_retrying_since is None:
+            self.store_retrying_since = datetime.now(UTC)
+
     def _save_state(self, snapshot: _Snapshot) -> None:
-        ListenerState.objects.filter(name=self.name).update(
-            call_state=snapshot.call_state, acdc_state=snapshot.acdc_state
-        )
+        """Save a snapshot; one the database refuses for good is skipped, the next replaces it."""
+        while True:
+            try:
+                close_old_connections()
+                ListenerState.objects.filter(name=self.name).update(
+                    call_state=snapshot.call_state, acdc_state=snapshot.acdc_state
+                )
+            except Exception as error:
+                self.state_save_errors += 1
+                connection.close()
+                if not is_transient(error) or self._stopping.is_set():
+                    logger.exception("saving the call state failed; the next snapshot will")
+                    self.store_retrying_since = None
+                    return
+                self._on_store_retry(error, 1.0)
+                self._stopping.wait(1.0)
+            else:
+                self.store_retrying_since = None
+                return
 
     # --- call centre ----------------------------------------------------------------------------
     def poll_acdc(self) -> None:
@@ -379,7 +427,7 @@ class Listener:
             started = time.monotonic()
             call_state = pack_call_state(self.state)
             acdc_state = json.loads(json.dumps(self.acdc_state))  # small: a plain deep copy
-            self._outbox.put(_Snapshot(call_state, acdc_state))
+            self._outbox.put_control(_Snapshot(call_state, acdc_state))
             # The copy holds the lock, and normalizing waits meanwhile: with many live calls,
             # save less often, so that snapshots never take more than ~2% of the time.
             took = time.monotonic() - started
@@ -411,11 +459,33 @@ class Listener:
             "events_stored": self.events_stored,
             "frames_rejected": dict(status.rejected) | dict(self.rejected),
             "store_errors": self.store_errors,
+            "store": self.store_health(),
+            "outbox": self._outbox.status(),
             "calls_tracked": calls,
-            "queued": self._outbox.qsize() + status.queue_depth,
+            "queued": self._outbox.events + status.queue_depth,
             "last_error": status.last_error,
             "last_error_at": status.last_error_at.isoformat() if status.last_error_at else None,
         }
+
+    def store_health(self) -> dict[str, Any]:
+        retrying_since = self.store_retrying_since
+        return {
+            "state": "dead"
+            if self._store_failure is not None
+            else ("retrying" if retrying_since else "ok"),
+            "retrying_since": retrying_since.isoformat() if retrying_since else None,
+            "last_error": self.store_last_error,
+            "events_set_aside": self.events_set_aside,
+            "dead_letters_waiting": DeadLetter.objects.filter(
+                listener=self.name, replayed_at__isnull=True
+            ).count(),
+            "state_save_errors": self.state_save_errors,
+        }
+
+    def dead_threads(self) -> list[str]:
+        """Names of the threads that should be running and are not."""
+        dead = [] if self._store_thread.is_alive() else [self._store_thread.name]
+        return dead + self.blackhole.dead_threads()
 
     def report_health(self) -> None:
         ListenerState.objects.filter(name=self.name).update(
@@ -434,6 +504,8 @@ class Listener:
         self.start()
         try:
             while not stop.is_set():
+                if dead := self.dead_threads():
+                    raise ListenerThreadDied(f"listener thread(s) ended: {', '.join(dead)}")
                 try:
                     self.step()
                 except Exception:  # housekeeping must not end the listener; the next round retries
@@ -445,9 +517,11 @@ class Listener:
     def shutdown(self, timeout: float = 10.0) -> None:
         self.blackhole.stop(timeout)  # dispatches every frame already received
         self.queue_snapshot()
-        self._outbox.put(_DONE)
+        self._outbox.put_control(_DONE)
         self._store_thread.join(timeout)
-        self.report_health()
+        self._stopping.set()  # a store still retrying after the timeout gives up its pause
+        with contextlib.suppress(Exception):  # the database may be the reason we stop
+            self.report_health()
         logger.info(
             "listener stopped: %d events stored, state of %d calls saved",
             self.events_stored,

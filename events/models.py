@@ -56,3 +56,31 @@ class ListenerState(models.Model):
 
     def __str__(self) -> str:
         return f"listener {self.name}"
+
+
+class DeadLetter(models.Model):
+    """A normalized event that could not be stored for a reason retrying will not cure.
+
+    The listener sets it aside here, with the error, so the events behind it flow on; provider
+    staff see it in the admin and replay it once the cause is fixed (a column widened, a bug
+    corrected). Nothing the listener made is thrown away silently.
+    """
+
+    event_id = models.CharField(max_length=255, db_index=True)
+    type = models.CharField(max_length=255, blank=True, default="")
+    account_id = models.CharField(max_length=255, blank=True, default="")
+    user_id = models.CharField(max_length=255, blank=True, default="")
+    payload = models.JSONField(help_text="The normalized event as the listener made it")
+    error = models.TextField(help_text="Why the database refused it")
+    listener = models.CharField(max_length=64, default="default")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    replayed_at = models.DateTimeField(null=True, blank=True)
+    replay_error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "event set aside"
+        verbose_name_plural = "events set aside"
+
+    def __str__(self) -> str:
+        return f"{self.type or 'event'} {self.event_id}"

@@ -17,7 +17,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
     ),
     ("Click-to-call", ["calls.CallRequest"]),
     ("Customers", ["accounts.KazooAccount", "accounts.KazooUser"]),
-    ("Listener", ["events.ListenerState"]),
+    ("Listener", ["events.ListenerState", "events.DeadLetter"]),
     (
         "Sign-in and connections",
         [

@@ -302,6 +302,9 @@ KAZOO_CONNECT_TIMEOUT_SECONDS = env_float("KAZOO_CONNECT_TIMEOUT_SECONDS", 3.0, 
 # --- Events -------------------------------------------------------------------------------------
 # Normalized events older than this are deleted daily (never one with a delivery still pending).
 EVENTS_RETENTION_DAYS = env_int("EVENTS_RETENTION_DAYS", 30, minimum=1)
+# Normalized events the listener holds while its store is behind (the database slow or away);
+# when full, frames wait in the Blackhole client and the listener's health says so.
+LISTENER_OUTBOX_EVENTS = env_int("LISTENER_OUTBOX_EVENTS", 100_000, minimum=100)
 
 # --- Product ------------------------------------------------------------------------------------
 DEFAULT_PHONE_REGION = env_str("DEFAULT_PHONE_REGION", "DE").upper()

@@ -253,6 +253,12 @@ class BlackholeClient:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def dead_threads(self) -> list[str]:
+        """Threads started and ended although no stop was asked: the client no longer works."""
+        if self._stopping.is_set():
+            return []
+        return [thread.name for thread in self._threads if not thread.is_alive()]
+
     def _thread(self, role: str) -> threading.Thread | None:
         return next((t for t in self._threads if t.name == f"blackhole-{role}"), None)
 

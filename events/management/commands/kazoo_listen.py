@@ -2,9 +2,9 @@ import logging
 import signal
 import threading
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from events.listener import listener_from_settings
+from events.listener import ListenerThreadDied, listener_from_settings
 
 logger = logging.getLogger(__name__)
 
@@ -34,4 +34,8 @@ class Command(BaseCommand):
         listener = listener_from_settings(name=options["name"])
         self.stdout.write(f"Kazoo listener {options['name']!r}: {listener.blackhole.url}")
         self.stdout.flush()
-        listener.run(stop)
+        try:
+            listener.run(stop)
+        except ListenerThreadDied as died:
+            # Exit non-zero so that the supervisor (honcho, systemd) starts a fresh listener.
+            raise CommandError(f"{died}; exiting so that a fresh listener takes over") from died
