@@ -1,5 +1,3 @@
-import json
-
 from django.contrib import admin, messages
 from django.db.models import Count
 
@@ -148,9 +146,12 @@ class DeadLetterAdmin(admin.ModelAdmin):
 
     @admin.display(description="event, as the listener made it")
     def pretty_payload(self, dead_letter: DeadLetter) -> str:
-        return format_html("<pre>{}</pre>", json.dumps(dead_letter.payload, indent=2))
+        return admin_display.pre(dead_letter.payload)
 
-    @admin.action(description="Store the selected events again (with their deliveries)", permissions=["change"])
+    @admin.action(
+        description="Store the selected events again (with their deliveries)",
+        permissions=["change"],
+    )
     def replay_selected(self, request, queryset) -> None:
         waiting = queryset.filter(replayed_at__isnull=True)
         results = [replay(dead_letter) for dead_letter in waiting]

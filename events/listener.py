@@ -199,6 +199,7 @@ class Listener:
         self.events_set_aside = 0  # store thread
         self.state_save_errors = 0  # store thread
         self._store_failure: BaseException | None = None
+        self._in_hand = 0  # store thread: events taken from the outbox, not stored yet
         self._resilient = ResilientStore(
             listener=name,
             backoff=store_backoff,
@@ -285,7 +286,9 @@ class Listener:
             while True:
                 batch, snapshot, done = self._take_batch()
                 if batch:
+                    self._in_hand = len(batch)  # counted as queued while it is being stored
                     self._store(batch)
+                    self._in_hand = 0
                 if snapshot is not None:
                     self._save_state(snapshot)
                 if done:
@@ -462,7 +465,7 @@ class Listener:
             "store": self.store_health(),
             "outbox": self._outbox.status(),
             "calls_tracked": calls,
-            "queued": self._outbox.events + status.queue_depth,
+            "queued": self._in_hand + self._outbox.events + status.queue_depth,
             "last_error": status.last_error,
             "last_error_at": status.last_error_at.isoformat() if status.last_error_at else None,
         }

@@ -59,6 +59,12 @@ class Outbox:
                     self._room.notify_all()
         return item
 
+    def get_nowait(self) -> Any:
+        return self.get(timeout=0)
+
+    def empty(self) -> bool:
+        return self._queue.empty()
+
     # --- health -------------------------------------------------------------------------------
     @property
     def events(self) -> int:

@@ -188,7 +188,10 @@ def test_a_full_outbox_holds_the_dispatcher_back_says_so_and_loses_nothing(
     kazoo_sim, make_listener, kazoo_user, make_hook, monkeypatch  # noqa: F811
 ):
     make_hook(kazoo_user, HOOK_URL, event="call.ringing")
-    listener = make_listener(outbox_capacity=5, store_backoff=Backoff(initial=0.05, maximum=0.1))
+    # Small batches: the store holds one batch while it retries; the outbox fills behind it.
+    listener = make_listener(
+        outbox_capacity=5, batch_size=2, store_backoff=Backoff(initial=0.05, maximum=0.1)
+    )
     settle(listener, accounts=1)
     gate = Gate(monkeypatch)
     bob = kazoo_user.kazoo.kazoo_id
