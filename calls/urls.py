@@ -4,9 +4,12 @@ from django.urls import path
 
 from calls.api import CallListView, DeviceListView, QueueListView, UserListView
 from calls.api_actions import AgentListView, AgentStatusView, CallForwardingView, DoNotDisturbView
+from calls.api_search import FindUserView, RecentCallListView
 
 api_urlpatterns = [
     path("calls", CallListView.as_view(), name="call-list"),
+    path("calls/recent", RecentCallListView.as_view(), name="call-recent"),
+    path("users/search", FindUserView.as_view(), name="user-search"),
     path("devices", DeviceListView.as_view(), name="device-list"),
     path("users", UserListView.as_view(), name="user-list"),
     path("queues", QueueListView.as_view(), name="queue-list"),
