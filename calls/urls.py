@@ -5,10 +5,13 @@ from django.urls import path
 from calls.api import CallListView, DeviceListView, QueueListView, UserListView
 from calls.api_actions import AgentListView, AgentStatusView, CallForwardingView, DoNotDisturbView
 from calls.api_search import FindUserView, RecentCallListView
+from calls.api_sms import SendSmsView, SmsNumberListView
 
 api_urlpatterns = [
     path("calls", CallListView.as_view(), name="call-list"),
     path("calls/recent", RecentCallListView.as_view(), name="call-recent"),
+    path("sms", SendSmsView.as_view(), name="sms-send"),
+    path("sms/numbers", SmsNumberListView.as_view(), name="sms-numbers"),
     path("users/search", FindUserView.as_view(), name="user-search"),
     path("devices", DeviceListView.as_view(), name="device-list"),
     path("users", UserListView.as_view(), name="user-list"),
