@@ -17,34 +17,31 @@ from calls import sms
 class SendSmsSerializer(serializers.Serializer):
     to = serializers.CharField(max_length=40, help_text="A phone number, any format")
     body = serializers.CharField(max_length=700, help_text="The text, up to 700 characters")
-    sender = serializers.CharField(
-        max_length=40,
-        required=False,
-        allow_blank=True,
-        allow_null=True,
-        help_text="The number to send from (`from`); empty: your own number",
-    )
 
-    def to_internal_value(self, data):
-        if hasattr(data, "get") and "from" in data and "sender" not in data:
-            data = {**data, "sender": data.get("from")}
-        return super().to_internal_value(data)
+    def get_fields(self):
+        fields = super().get_fields()
+        # `from` is a Python keyword: added here rather than as a class attribute.
+        fields["from"] = serializers.CharField(
+            max_length=40,
+            required=False,
+            allow_blank=True,
+            allow_null=True,
+            help_text="The number to send from; empty: your own number",
+        )
+        return fields
 
 
 class SmsSentSerializer(serializers.Serializer):
     request_id = serializers.IntegerField()
     message_id = serializers.CharField()
-    sender = serializers.CharField(source="from")
     to = serializers.CharField()
     body = serializers.CharField()
-    route_type = serializers.CharField()
-    status = serializers.CharField()
+    route_type = serializers.CharField(help_text="offnet (to the phone network) or onnet")
+    status = serializers.CharField(help_text="`sent`: Kazoo accepted the message")
     detail = serializers.CharField()
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["from"] = data.pop("sender")
-        return data
+    def get_fields(self):
+        return {**super().get_fields(), "from": serializers.CharField()}
 
 
 class NumberChoiceSerializer(serializers.Serializer):
@@ -77,7 +74,7 @@ class SendSmsView(SmsView):
             kazoo_profile(request.user),
             to=data["to"],
             body=data["body"],
-            sender=data.get("sender") or None,
+            sender=data.get("from") or None,
         )
         return Response(SmsSentSerializer(sent).data, status=status.HTTP_201_CREATED)
 
