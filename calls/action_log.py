@@ -87,6 +87,7 @@ def recorded(
     try:
         yield row
     except APIError as refusal:
+        row.target_name = getattr(refusal, "target_name", row.target_name)
         status = Status.REFUSED if refusal.status_code < 500 else Status.FAILED
         if refusal.get_codes() == "kazoo_unreachable":
             status = Status.UNREACHABLE

@@ -240,7 +240,7 @@ def agents_for(profile: KazooUser, query: str | None = None) -> list[dict[str, A
     found = []
     for agent_id, member_of in agent_queues.items():
         user = users.get(agent_id)
-        if user is None or (not profile.is_admin and agent_id != profile.kazoo_id):
+        if user is None or (not tenancy.may_see_account(profile) and agent_id != profile.kazoo_id):
             continue
         name = tenancy.display_name(user)
         extension = user.get("presence_id") or ""

@@ -50,12 +50,14 @@ def target_user(profile: KazooUser, user_id: str | None, *, doing: str) -> Targe
     except KazooNotFound:
         raise not_found(target_id, profile) from None
     if not is_self and not profile.is_admin:
-        raise APIError(
+        refusal = APIError(
             403,
             "not_your_user",
             f"You may only {doing} for yourself, not for {display_name(doc)}. Ask an "
             f"administrator of {profile.account.name} to set up this step.",
         )
+        refusal.target_name = display_name(doc)  # for the admin row: whom it was tried on
+        raise refusal
     return Target(id=target_id, name=display_name(doc), doc=doc, is_self=is_self)
 
 

@@ -174,3 +174,26 @@ def crossbar_client(kazoo_sim):
     from kazoo_zapier.kazoo.crossbar import CrossbarClient
 
     return CrossbarClient(kazoo_sim.api_url, kazoo_sim.world.api_key)
+
+
+def test_staff_read_every_change_in_the_admin_and_cannot_edit_it(
+    kazoo_sim, api_client, kazoo_user, client, staff_user
+):
+    api_client(kazoo_user, SETTINGS).put(
+        forwarding_url(), {"enabled": True, "number": "+14155550100"}, format="json"
+    )
+    api_client(kazoo_user, SETTINGS).put(
+        forwarding_url(CAROL), {"enabled": True, "number": "+14155550100"}, format="json"
+    )
+    client.force_login(staff_user)
+
+    listing = client.get("/admin/calls/actionrequest/?q=Carol")
+    assert listing.status_code == 200
+    text = listing.content.decode()
+    assert "Carol Clark" in text and "Refused (by us)" in text
+    assert "Bob Berger" not in text
+    done = ActionRequest.objects.get(status="done")
+    page = client.get(f"/admin/calls/actionrequest/{done.pk}/change/")
+    assert page.status_code == 200
+    assert "+14155550100" in page.content.decode()  # Kazoo's answer
+    assert client.get("/admin/calls/actionrequest/add/").status_code == 403

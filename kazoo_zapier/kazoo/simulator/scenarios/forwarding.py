@@ -84,7 +84,14 @@ def inbound_to_user(
                 "b": _legs(legs),
                 "forward": mobile.call_id if mobile else None,
             },
-            "answered_by": {"call_id": winner.call_id, "number": forwarded_to or None},
-            "expected": {user.id: "answered"},
+            # The mobile answering is no leg of the user's: their events do not see it.
+            "answered_by": None if mobile else _device_answer(legs, winner, user.id),
+            "answered_on": {"call_id": winner.call_id, "number": forwarded_to or None},
+            "expected": {} if mobile else {user.id: "answered"},
         },
     )
+
+
+def _device_answer(legs, winner, user_id: str) -> dict[str, str]:
+    device = next(d for d, _user, leg in legs if leg is winner)
+    return {"user_id": user_id, "device_id": device.id, "call_id": winner.call_id}
