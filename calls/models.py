@@ -67,3 +67,64 @@ class CallRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to or self.to_requested} ({self.get_status_display()})"
+
+
+class ActionRequest(models.Model):
+    """One row per change a Zap asked of Kazoo (agent status, forwarding, DND, SMS), done or not.
+
+    Staff read it like the call requests: who asked, for whom, what, when, and Kazoo's answer.
+    """
+
+    class Action(models.TextChoices):
+        AGENT_LOGIN = "agent_login", "Log an agent in"
+        AGENT_LOGOUT = "agent_logout", "Log an agent out"
+        AGENT_PAUSE = "agent_pause", "Pause an agent"
+        AGENT_RESUME = "agent_resume", "Resume an agent"
+        AGENT_END_WRAPUP = "agent_end_wrapup", "End an agent's wrap-up"
+        CALL_FORWARD = "call_forward", "Set call forwarding"
+        DO_NOT_DISTURB = "do_not_disturb", "Set Do Not Disturb"
+        SMS = "sms", "Send an SMS"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending (sent to Kazoo)"
+        DONE = "done", "Done (confirmed)"
+        UNCONFIRMED = "unconfirmed", "Sent, not confirmed"
+        REFUSED = "refused", "Refused (by us)"
+        FAILED = "failed", "Kazoo refused"
+        UNREACHABLE = "kazoo_unreachable", "Kazoo unreachable"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,  # an audit trail outlives the user
+        null=True,
+        related_name="action_requests",
+    )
+    account_id = models.CharField("Kazoo account id", max_length=32, db_index=True)
+    kazoo_user_id = models.CharField(
+        "Kazoo user id", max_length=32, db_index=True, help_text="Who asked"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    target_id = models.CharField(
+        max_length=32, blank=True, db_index=True, help_text="The Kazoo user (agent) changed"
+    )
+    target_name = models.CharField(max_length=200, blank=True)
+    requested = models.JSONField(default=dict, blank=True, help_text="What the Zap asked for")
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    detail = models.TextField(blank=True, help_text="What the user was told")
+    kazoo_response = models.JSONField(null=True, blank=True, help_text="Kazoo's answer")
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "action request"
+        indexes = [models.Index(fields=["target_id", "-created_at"], name="action_target_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.target_name or self.target_id} ({self.status})"

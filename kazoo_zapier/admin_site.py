@@ -15,7 +15,7 @@ SECTIONS: list[tuple[str, list[str]]] = [
         "Subscriptions and deliveries",
         ["hooks.Hook", "hooks.Delivery", "hooks.DeliveryAttempt", "events.Event"],
     ),
-    ("Click-to-call", ["calls.CallRequest"]),
+    ("Click-to-call and actions", ["calls.CallRequest", "calls.ActionRequest"]),
     ("Customers", ["accounts.KazooAccount", "accounts.KazooUser"]),
     ("Listener", ["events.ListenerState", "events.DeadLetter"]),
     (

@@ -201,10 +201,17 @@ if _proxies := env_int("AXES_PROXY_COUNT", 0, minimum=0):
     AXES_IPWARE_PROXY_COUNT = _proxies
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# Send an SMS (calls/sms.py) needs the provider's SMS set-up in Kazoo (carrier, numbers with SMS).
+SMS_ENABLED = env_bool("SMS_ENABLED", False)
+
 OAUTH2_PROVIDER = {
     "SCOPES": {
         "events": "Receive your call events (new, answered, missed and ended calls)",
         "calls": "Place calls from your phone",
+        "settings": "Change your call forwarding and Do Not Disturb",
+        "callcentre": "Log you in and out of your call-centre queues, pause and resume you",
+        # Only where the provider set up SMS in Kazoo: otherwise no app may ask for it.
+        **({"sms": "Send text messages (SMS) from your phone numbers"} if SMS_ENABLED else {}),
     },
     "DEFAULT_SCOPES": ["events", "calls"],
     "PKCE_REQUIRED": True,

@@ -6,7 +6,10 @@
 
 const { apiUrl } = require('./lib/api');
 
-const SCOPES = 'events calls';
+// What the app asks for; the consent page lists exactly these. `sms` only where the provider
+// turned SMS on (the app's SMS_ENABLED, as the service's): otherwise Send an SMS is hidden.
+const smsEnabled = () => process.env.SMS_ENABLED === 'true';
+const scopes = () => ['events', 'calls', 'settings', 'callcentre', ...(smsEnabled() ? ['sms'] : [])].join(' ');
 
 const tokens = (response) => {
   const { access_token, refresh_token } = response.data;
@@ -20,7 +23,7 @@ const authorizeUrl = (z, bundle) => {
     state: bundle.inputData.state,
     redirect_uri: bundle.inputData.redirect_uri,
     response_type: 'code',
-    scope: SCOPES,
+    scope: scopes(),
   });
   return `${apiUrl('/oauth/authorize/')}?${params}`;
 };
@@ -75,7 +78,7 @@ module.exports = {
     authorizeUrl,
     getAccessToken,
     refreshAccessToken,
-    scope: SCOPES,
+    scope: scopes(),
     autoRefresh: true,
     enablePkce: true,
   },

@@ -287,6 +287,59 @@ class CrossbarClient:
     def agents_status(self, account_id: str, **kwargs: Any) -> Any:
         return self.get(f"/accounts/{account_id}/agents/status", **kwargs)
 
+    # --- what Zapier's actions and searches use (REFERENCE §8.4-8.7) -----------------------------
+    def agents(self, account_id: str, **kwargs: Any) -> list[dict]:
+        """The account's agents: users with queues, each with `queues` (agents/crossbar_listing)."""
+        return self.get_all(f"/accounts/{account_id}/agents", **kwargs)
+
+    def agent_status(self, account_id: str, agent_id: str, **kwargs: Any) -> Any:
+        """An agent's most recent status ("ready", "paused"...); Kazoo's shape varies by version."""
+        return self.get(f"/accounts/{account_id}/agents/{agent_id}/status", **kwargs)
+
+    def change_agent_status(
+        self, account_id: str, agent_id: str, status: str, *, timeout: int | str | None = None
+    ) -> Any:
+        """login | logout | pause | resume | end_wrapup. Fire-and-forget: Kazoo answers "status
+        update sent" whatever the agent does, so the caller confirms from agent_status. A pause
+        timeout is sent as a JSON number (or "infinity"): a string number would be dropped."""
+        data: dict[str, Any] = {"status": status}
+        if timeout is not None:
+            data["timeout"] = timeout
+        path = f"/accounts/{account_id}/agents/{agent_id}/status"
+        return self.request("POST", path, payload={"data": data})["data"]
+
+    def agent_queue_status(
+        self, account_id: str, agent_id: str, action: str, queue_id: str
+    ) -> list[str]:
+        """Log an agent in to (or out of) one queue; Kazoo answers the agent's queues."""
+        path = f"/accounts/{account_id}/agents/{agent_id}/queue_status"
+        payload = {"data": {"action": action, "queue_id": queue_id}}
+        return self.request("POST", path, payload=payload)["data"] or []
+
+    def patch_user(self, account_id: str, user_id: str, changes: dict[str, Any]) -> dict:
+        """PATCH deep-merges `changes` into the user document (a None removes a key)."""
+        path = f"/accounts/{account_id}/users/{user_id}"
+        return self.request("PATCH", path, payload={"data": changes})["data"]
+
+    def user_cdrs(
+        self, account_id: str, user_id: str, created_from: int, created_to: int, **kwargs: Any
+    ) -> list[dict]:
+        params = {"created_from": created_from, "created_to": created_to}
+        path = f"/accounts/{account_id}/users/{user_id}/cdrs"
+        return self.get_all(path, params=params, **kwargs)
+
+    def phone_numbers(self, account_id: str, **kwargs: Any) -> dict[str, dict]:
+        """The account's numbers: {number: {state, features, ...}}."""
+        path = f"/accounts/{account_id}/phone_numbers"
+        data = self.get(path, params={"paginate": "false"}, **kwargs)
+        return (data or {}).get("numbers") or {}
+
+    def send_sms(self, account_id: str, to: str, body: str, *, sender: str | None) -> dict:
+        payload: dict[str, Any] = {"to": to, "body": body}
+        if sender:
+            payload["from"] = sender
+        return self.request("PUT", f"/accounts/{account_id}/sms", payload={"data": payload})["data"]
+
     def quickcall(
         self,
         account_id: str,

@@ -58,3 +58,21 @@ const fetchMe = async (z) => {
 };
 
 module.exports = { apiUrl, baseUrl, errorMessage, fetchMe, includeBearerToken, throwServiceErrors };
+
+// Zapier hands booleans as true/false or as the strings of a boolean field; empty means unset.
+const toBool = (value) => {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  return ['true', 'yes', '1', 'on'].includes(String(value).toLowerCase());
+};
+
+// The input fields that were filled in, as they are (empty strings dropped).
+const filled = (inputData, keys) =>
+  Object.fromEntries(
+    keys
+      .map((key) => [key, inputData[key]])
+      .filter(([, value]) => value !== undefined && value !== null && String(value).trim() !== '')
+  );
+
+module.exports.toBool = toBool;
+module.exports.filled = filled;

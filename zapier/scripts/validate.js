@@ -17,7 +17,7 @@ if (require.main === module) {
   if (errors.length) process.exit(1);
   console.log(
     `app definition valid: ${Object.keys(App.triggers).length} triggers, ` +
-      `${Object.keys(App.creates).length} creates`
+      `${Object.keys(App.creates).length} creates, ${Object.keys(App.searches).length} searches`
   );
 }
 

@@ -19,7 +19,7 @@ describe('authentication', () => {
       state: 'st4te',
       redirect_uri: REDIRECT_URI,
       response_type: 'code',
-      scope: 'events calls',
+      scope: 'events calls settings callcentre sms', // sms: the harness turns SMS on
     });
     expect(oauth2Config.enablePkce).toBe(true);
     expect(oauth2Config.autoRefresh).toBe(true);

@@ -154,6 +154,8 @@ def run(jest_args: list[str]) -> int:
             "DATABASE_URL": database_url,
             "Q_CLUSTER_NAME": f"zapier-test-{os.getpid()}",
             "LOG_LEVEL": "INFO",
+            # Send an SMS is tested too: the service and the app both turn it on.
+            "SMS_ENABLED": "true",
         }
         try:
             simulator = Process(
@@ -190,6 +192,7 @@ def run(jest_args: list[str]) -> int:
                 "CLIENT_ID": client["client_id"],
                 "CLIENT_SECRET": client["client_secret"],
                 "REDIRECT_URI": REDIRECT_URI,
+                "SMS_ENABLED": "true",
                 "SIMULATOR_URL": env["KAZOO_API_URL"].removesuffix("/v2"),
                 "DISABLE_ZAPIER_ANALYTICS": "1",
                 "NO_UPDATE_NOTIFIER": "1",

@@ -49,3 +49,20 @@ const listTriggers = [
 ];
 
 module.exports = { listTriggers };
+
+listTriggers.push(
+  listTrigger({
+    key: 'agent_list',
+    noun: 'Agent',
+    path: '/api/v1/agents',
+    label: 'List Agents',
+    describe: 'the call-centre agents you may change (administrators: all of the account)',
+  }),
+  listTrigger({
+    key: 'sms_number_list',
+    noun: 'Number',
+    path: '/api/v1/sms/numbers',
+    label: 'List SMS Numbers',
+    describe: 'the numbers you may send SMS from',
+  })
+);

@@ -15,6 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from kazoo_zapier.kazoo.simulator.crossbar_agents import AgentsApi
+from kazoo_zapier.kazoo.simulator.crossbar_sms import SmsApi
+from kazoo_zapier.kazoo.simulator.crossbar_users import UsersApi
+from kazoo_zapier.kazoo.simulator.scenarios.calls import direct_did
 from kazoo_zapier.kazoo.simulator.scenarios.quickcall import ORIGINATE_FAILS_NUMBER
 from kazoo_zapier.kazoo.simulator.state import gregorian_now
 from kazoo_zapier.kazoo.simulator.tokens import Claims, TokenError
@@ -125,6 +129,9 @@ class CrossbarApi:
         r.add_get(a + "/queues/{queue_id}", self.queue)
         r.add_get(a + "/agents/status", self.agents_status)
         r.add_get(a + "/agents/status/{user_id}", self.agent_status)
+        # What Zapier's actions use: agent control, user PATCH and a user's CDRs, SMS.
+        for extra in (AgentsApi, UsersApi, SmsApi):
+            extra(self).routes(r, a)
         r.add_route("*", "/v2/{tail:.*}", self.unknown_endpoint)
 
     @web.middleware
@@ -317,7 +324,7 @@ class CrossbarApi:
     async def user(self, request: web.Request) -> web.Response:
         account = self._account(request)
         user = self._find_user(account, request.match_info["user_id"])
-        return self.ok(request, _user_doc(account, user))
+        return self.ok(request, user_document(self.sim, account, user))
 
     async def user_devices(self, request: web.Request) -> web.Response:
         account = self._account(request)
@@ -552,13 +559,21 @@ def _user_doc(account: Account, user: User) -> dict[str, Any]:
         "enabled": user.enabled,
         "caller_id": {
             "internal": {"name": user.name, "number": user.extension},
-            "external": {"name": account.name, "number": account.main_number},
+            "external": {
+                "name": account.name,
+                "number": direct_did(account, user) if account.main_number else "",
+            },
         },
         "hotdesk": {"enabled": False},
         "vm_to_email_enabled": True,
         "call_forward": {"enabled": False},
         "presence_id": user.extension,
     }
+
+
+def user_document(sim: "KazooSimulator", account: Account, user: User) -> dict[str, Any]:
+    """The user document with what Zapier's actions changed (PATCHes, agent queues)."""
+    return sim.state.actions.user_doc(account, user, _user_doc(account, user))
 
 
 def _device_listing(device: Device) -> dict[str, Any]:

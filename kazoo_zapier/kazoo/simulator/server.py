@@ -221,6 +221,7 @@ class KazooSimulator:
         if name not in getattr(scenarios, "SCENARIOS", {}):
             raise UnknownScenario(f"no scenario named {name!r}")
         seed = params.pop("seed", None)
+        params = self.state.actions.with_user_settings(name, params)
         return scenarios.build_scenario(
             name, self.world, start=time.time(), rng=random.Random(seed), **params
         )

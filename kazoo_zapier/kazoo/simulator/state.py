@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from typing import Any
 
+from kazoo_zapier.kazoo.simulator.actions_state import ActionsState
 from kazoo_zapier.kazoo.simulator.world import World
 
 GREGORIAN_OFFSET = 62167219200  # seconds from 0000-01-01 to 1970-01-01, Kazoo's timestamps
@@ -95,6 +96,9 @@ class LiveState:
         self.reset()
 
     def reset(self) -> None:
+        if getattr(self, "actions", None) is not None:
+            self.actions.cancel_timers()
+        self.actions = ActionsState(self.world)  # what Zapier's actions change (agents, users, SMS)
         self.channels: dict[str, dict[str, dict[str, Any]]] = {}  # account -> call_id -> item
         self.cdrs: dict[str, list[dict[str, Any]]] = {}  # account -> rows, oldest first
         self.acdc_calls: dict[str, dict[str, dict[str, Any]]] = {}  # account -> row id -> row

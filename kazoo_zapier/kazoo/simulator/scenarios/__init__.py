@@ -28,6 +28,7 @@ from kazoo_zapier.kazoo.simulator.scenarios.calls import (
     park_retrieve,
     ring_group_answered_elsewhere,
 )
+from kazoo_zapier.kazoo.simulator.scenarios.forwarding import inbound_to_user
 from kazoo_zapier.kazoo.simulator.scenarios.legs import GREGORIAN_OFFSET, normalize_keys
 from kazoo_zapier.kazoo.simulator.scenarios.quickcall import quickcall
 from kazoo_zapier.kazoo.simulator.scenarios.recorder import Scenario, Step
@@ -49,11 +50,13 @@ SCENARIOS: dict[str, Callable[..., Scenario]] = {
     "queue_abandoned": queue_abandoned,
     "agent_status_changes": agent_status_changes,
     "quickcall": quickcall,
+    "inbound_to_user": inbound_to_user,
 }
 
-# What random_mix draws from: calls that happen on their own. Quickcall needs Crossbar's request
-# and agent shifts are not calls.
-MIX = tuple(name for name in SCENARIOS if name not in ("quickcall", "agent_status_changes"))
+# What random_mix draws from: calls that happen on their own. Quickcall needs Crossbar's request,
+# agent shifts are not calls, and inbound_to_user reads the user's settings from the server.
+NOT_IN_MIX = ("quickcall", "agent_status_changes", "inbound_to_user")
+MIX = tuple(name for name in SCENARIOS if name not in NOT_IN_MIX)
 # The calls the single-user "other" account can take too, so tenancy is exercised.
 MIX_OTHER_ACCOUNT = (
     "inbound_answered",
