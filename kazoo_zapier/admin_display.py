@@ -13,7 +13,6 @@ TONES = {
     "placed": "ok",
     "done": "ok",
     "unconfirmed": "wait",
-    "kazoo_unreachable": "bad",
     "pending": "wait",
     "retry": "wait",
     "paused": "wait",
