@@ -191,7 +191,8 @@ def test_staff_read_every_change_in_the_admin_and_cannot_edit_it(
     assert listing.status_code == 200
     text = listing.content.decode()
     assert "Carol Clark" in text and "Refused (by us)" in text
-    assert "Bob Berger" not in text
+    assert 'field-target_name">Bob Berger' not in text  # Bob's own change is not a match
+    assert 'field-user_name">Bob Berger' in text  # who tried to change Carol's settings
     done = ActionRequest.objects.get(status="done")
     page = client.get(f"/admin/calls/actionrequest/{done.pk}/change/")
     assert page.status_code == 200
