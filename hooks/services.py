@@ -84,13 +84,8 @@ def subscribe(
 @transaction.atomic
 def unsubscribe(hook: Hook) -> None:
     """Zapier turned the Zap off: stop, and drop what was still waiting. The row stays for staff."""
-    hook.set_status(Hook.Status.UNSUBSCRIBED, "Unsubscribed through the API.")
-    cancel_pending(hook, "The hook was unsubscribed.")
-
-
-def cancel_pending(hook: Hook, reason: str) -> int:
-    return Delivery.objects.filter(hook=hook, status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.CANCELLED, last_error=reason
+    hook.stop(
+        Hook.Status.UNSUBSCRIBED, "Unsubscribed through the API.", "The hook was unsubscribed."
     )
 
 
@@ -109,11 +104,7 @@ def resume(hooks: Iterable[Hook]) -> int:
     count = 0
     for hook in hooks:
         if hook.status in (Hook.Status.PAUSED, Hook.Status.DISABLED):
-            hook.set_status(Hook.Status.ACTIVE)
-            Hook.objects.filter(id=hook.id).update(failing_since=None)
-            Delivery.objects.filter(hook=hook, status=Delivery.Status.PENDING).update(
-                next_attempt_at=timezone.now()
-            )
+            hook.reactivate()
             count += 1
     if count:
         transaction.on_commit(request_delivery)
