@@ -216,8 +216,7 @@ def claim_work(
 # drainers claiming at once share the hooks instead of queueing on each other's locks.
 # 'pending' is written out so that the partial index on pending deliveries serves the query.
 CLAIM_SQL = """
-UPDATE {hook} SET lease_until = %s, lease_token = %s
-WHERE id IN (
+WITH picked AS {materialized} (
     SELECT h.id FROM {hook} h
     WHERE h.status = %s AND (h.lease_until IS NULL OR h.lease_until < %s)
       AND (h.retry_at IS NULL OR h.retry_at <= %s)
@@ -228,7 +227,10 @@ WHERE id IN (
       ) <= %s
     ORDER BY (SELECT MIN(d.id) FROM {delivery} d WHERE d.hook_id = h.id AND d.status = 'pending')
     LIMIT %s {lock}
-) AND status = %s AND (lease_until IS NULL OR lease_until < %s)
+)
+UPDATE {hook} SET lease_until = %s, lease_token = %s
+WHERE id IN (SELECT id FROM picked)
+  AND status = %s AND (lease_until IS NULL OR lease_until < %s)
 RETURNING *
 """
 
@@ -242,12 +244,17 @@ def claim_hooks(
     others.
     """
     adapt = connection.ops.adapt_datetimefield_value
-    lock = "FOR UPDATE OF h SKIP LOCKED" if connection.vendor == "postgresql" else ""
-    sql = CLAIM_SQL.format(hook=Hook._meta.db_table, delivery=Delivery._meta.db_table, lock=lock)
+    postgresql = connection.vendor == "postgresql"
+    # MATERIALIZED: the picked rows are computed once, so LIMIT holds (PostgreSQL may otherwise
+    # run a LIMIT subquery of IN more than once and lease more hooks than asked).
+    sql = CLAIM_SQL.format(
+        hook=Hook._meta.db_table,
+        delivery=Delivery._meta.db_table,
+        lock="FOR UPDATE OF h SKIP LOCKED" if postgresql else "",
+        materialized="MATERIALIZED" if postgresql else "",
+    )
     lease_until = now + timedelta(seconds=settings.HOOKS_LEASE_SECONDS)
     params = [
-        adapt(lease_until),
-        token,
         Hook.Status.ACTIVE.value,
         adapt(now),
         adapt(now),
@@ -255,6 +262,8 @@ def claim_hooks(
         probing,
         adapt(now),
         limit or settings.HOOKS_SENDER_THREADS * 4,
+        adapt(lease_until),
+        token,
         Hook.Status.ACTIVE.value,
         adapt(now),
     ]
