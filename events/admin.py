@@ -6,7 +6,7 @@ from django.utils.html import format_html
 
 from events.catalogue import EventType
 from events.models import Event, ListenerState
-from hooks.admin import resend_events_action
+from hooks.admin import may_resend, resend_events_action
 
 
 class EventTypeFilter(admin.SimpleListFilter):
@@ -40,6 +40,9 @@ class EventAdmin(admin.ModelAdmin):
     ]
     exclude = ["payload"]
     actions = [resend_events_action]
+
+    def has_resend_permission(self, request) -> bool:
+        return may_resend(request)
     list_per_page = 50
 
     def get_queryset(self, request):

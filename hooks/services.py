@@ -114,8 +114,13 @@ def resume(hooks: Iterable[Hook]) -> int:
 def retry_deliveries(deliveries: QuerySet[Delivery]) -> int:
     """Staff retry: failed, cancelled or waiting deliveries are due now. Delivered ones are not
     sent again (Zapier would run the Zap twice): resend the event for that."""
-    count = deliveries.exclude(status=Delivery.Status.DELIVERED).update(
-        status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), first_attempt_at=None
+    sendable = [status for status in Hook.Status.values if Hook(status=status).can_send]
+    count = (
+        deliveries.exclude(status=Delivery.Status.DELIVERED)
+        .filter(hook__status__in=sendable)  # a gone, unsubscribed or revoked hook never sends
+        .update(
+            status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), first_attempt_at=None
+        )
     )
     if count:
         transaction.on_commit(request_delivery)
