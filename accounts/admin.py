@@ -75,7 +75,7 @@ class KazooUserAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
-    @admin.action(description="Disconnect all apps (revoke their tokens)")
+    @admin.action(description="Disconnect all apps (revoke their tokens)", permissions=["change"])
     def disconnect_all_apps(self, request, queryset) -> None:
         revoked = sum(revoke_tokens(profile.user) for profile in queryset)
         self.message_user(request, f"Revoked {revoked} tokens.", messages.SUCCESS)

@@ -4,7 +4,7 @@ from django.db.models import Count
 from events.catalogue import EventType
 from events.models import DeadLetter, Event, ListenerState
 from events.store_retry import replay
-from hooks.admin import event_title, resend_events_action
+from hooks.admin import event_title, may_resend, resend_events_action
 from kazoo_zapier import admin_display, display
 
 
@@ -42,6 +42,9 @@ class EventAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
     ]
     exclude = ["payload"]
     actions = [resend_events_action]
+
+    def has_resend_permission(self, request) -> bool:
+        return may_resend(request)
     list_per_page = 50
 
     def get_queryset(self, request):

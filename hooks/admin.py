@@ -167,12 +167,12 @@ class HookAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # hooks come from the Zapier app through the API
 
-    @admin.action(description="Pause the selected subscriptions (deliveries wait)")
+    @admin.action(description="Pause the selected subscriptions (deliveries wait)", permissions=["change"])
     def pause_hooks(self, request: HttpRequest, queryset: QuerySet[Hook]) -> None:
         count = services.pause(queryset)
         self.message_user(request, f"Paused {count} subscription(s).", messages.SUCCESS)
 
-    @admin.action(description="Resume the selected subscriptions (paused or disabled)")
+    @admin.action(description="Resume the selected subscriptions (paused or disabled)", permissions=["change"])
     def resume_hooks(self, request: HttpRequest, queryset: QuerySet[Hook]) -> None:
         count = services.resume(queryset)
         self.message_user(request, f"Resumed {count} subscription(s).", messages.SUCCESS)
@@ -340,12 +340,15 @@ class DeliveryAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
         # Nothing on a delivery's page is edited: retry and resend are its buttons.
         return obj is None and super().has_change_permission(request)
 
-    @admin.action(description="Retry the selected deliveries now (not the delivered ones)")
+    @admin.action(
+        description="Retry the selected deliveries now (not the delivered ones)",
+        permissions=["change"],
+    )
     def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         count = services.retry_deliveries(queryset)
         self.message_user(request, f"{count} delivery(ies) will be sent now.", messages.SUCCESS)
 
-    @admin.action(description="Resend the selected deliveries' events to their hooks")
+    @admin.action(description="Resend the selected deliveries' events to their hooks", permissions=["change"])
     def resend_events(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
         resend_events_action(self, request, Event.objects.filter(deliveries__in=queryset))
 
@@ -440,3 +443,10 @@ def resend_events_action(
 
 
 resend_events_action.short_description = "Resend the selected events to their hooks"  # type: ignore[attr-defined]
+# Re-running customers' Zaps needs the right to change deliveries, not just to view them; an admin
+# offering this action defines has_resend_permission with may_resend.
+resend_events_action.allowed_permissions = ("resend",)  # type: ignore[attr-defined]
+
+
+def may_resend(request: HttpRequest) -> bool:
+    return request.user.has_perm("hooks.change_delivery")

@@ -2,5 +2,8 @@ from django.apps import AppConfig
 
 
 class HooksConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'hooks'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "hooks"
+
+    def ready(self) -> None:
+        from hooks import checks  # noqa: F401 - registers the system checks

@@ -30,6 +30,7 @@ class Hook(models.Model):
         GONE = "gone", "gone (the target answered 410)"
         DISABLED = "disabled", "disabled (kept failing)"
         UNSUBSCRIBED = "unsubscribed", "unsubscribed"
+        REVOKED = "revoked", "access revoked (the user disconnected the app)"
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hooks"
@@ -43,6 +44,11 @@ class Hook(models.Model):
     filters = models.JSONField(default=dict, blank=True)
     target_url = models.URLField(max_length=2000)
     secret = models.CharField(max_length=100, default=new_signing_secret, editable=False)
+    # The OAuth application whose token subscribed: when the user's last grant to it goes, the
+    # hooks it made stop (accounts.revocation). Empty for hooks made outside the API.
+    oauth_client_id = models.CharField(
+        "OAuth client id", max_length=100, blank=True, default="", db_index=True
+    )
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     status_reason = models.CharField(max_length=500, blank=True, default="")
@@ -55,6 +61,11 @@ class Hook(models.Model):
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True, default="")
     failing_since = models.DateTimeField(null=True, blank=True)
+    # Backoff belongs to the hook (its target): after a retryable failure nothing is sent to it
+    # before `retry_at`, and its deliveries keep their order behind the one that failed. Enough
+    # failures in a row open the circuit: each retry is then a single probe (half-open).
+    retry_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
 
     # Only one worker sends to a hook at a time: that keeps first attempts in event order and
     # the rate per target URL bounded. An expired lease (a killed worker) is free again.
@@ -83,11 +94,60 @@ class Hook(models.Model):
             return f"HTTP {self.last_status_code}"
         return self.last_error
 
+    @property
+    def can_send(self) -> bool:
+        """Whether deliveries made pending for this hook would ever be sent."""
+        return self.status in (self.Status.ACTIVE, self.Status.PAUSED, self.Status.DISABLED)
+
+    @property
+    def circuit_open(self) -> bool:
+        return self.consecutive_failures >= CIRCUIT_THRESHOLD
+
     def set_status(self, status: str, reason: str = "") -> None:
         self.status = status
         self.status_reason = reason[:500]
         self.status_changed_at = timezone.now()
         self.save(update_fields=["status", "status_reason", "status_changed_at"])
+
+    def stop(self, status: str, reason: str, cancelled_note: str) -> int:
+        """End the hook for good (gone, unsubscribed, revoked): nothing waiting is sent.
+
+        Conditional on the row, so a hook already ended keeps its first reason. Returns the
+        pending deliveries cancelled.
+        """
+        now = timezone.now()
+        ended = [self.Status.UNSUBSCRIBED, self.Status.GONE, self.Status.REVOKED]
+        changed = (
+            Hook.objects.filter(id=self.id)
+            .exclude(status__in=ended)
+            .update(status=status, status_reason=reason[:500], status_changed_at=now)
+        )
+        if changed:
+            self.status, self.status_reason, self.status_changed_at = status, reason[:500], now
+        return self.deliveries.filter(status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.CANCELLED, last_error=cancelled_note[:500]
+        )
+
+    def disable(self, reason: str) -> bool:
+        """Kept failing past the retry window: staff may resume it; returns whether it changed."""
+        now = timezone.now()
+        changed = Hook.objects.filter(id=self.id, status=self.Status.ACTIVE).update(
+            status=self.Status.DISABLED, status_reason=reason[:500], status_changed_at=now
+        )
+        return bool(changed)
+
+    def reactivate(self) -> None:
+        """Back to active with a clean failure record; what waited falls due now."""
+        now = timezone.now()
+        self.set_status(self.Status.ACTIVE)
+        Hook.objects.filter(id=self.id).update(
+            failing_since=None, retry_at=None, consecutive_failures=0
+        )
+        self.deliveries.filter(status=Delivery.Status.PENDING).update(next_attempt_at=now)
+
+
+# Failures in a row after which the circuit opens: each retry is one probe, not a batch.
+CIRCUIT_THRESHOLD = 3
 
 
 class Delivery(models.Model):
@@ -109,16 +169,30 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True, default="")
+    # A recovery or staff resend is a new delivery of the same event (the same webhook-id),
+    # pointing at the delivery it repeats; the fan-out makes at most one original per hook.
+    resend_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends"
+    )
 
     class Meta:
         verbose_name_plural = "deliveries"
         constraints = [
-            models.UniqueConstraint(fields=["event", "hook"], name="delivery_once_per_hook"),
+            models.UniqueConstraint(
+                fields=["event", "hook"],
+                condition=models.Q(resend_of__isnull=True),
+                name="delivery_once_per_hook",
+            ),
         ]
         indexes = [
-            # The claim query: a hook's due pending deliveries, oldest first.
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
-            models.Index(fields=["hook", "status", "id"], name="delivery_hook_queue"),
+            # The claim query: a hook's pending deliveries, oldest first. Only pending rows are
+            # indexed, so it does not wade through weeks of delivered ones.
+            models.Index(
+                fields=["hook", "id"],
+                condition=models.Q(status="pending"),
+                name="delivery_pending",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,7 +208,14 @@ class DeliveryAttempt(models.Model):
     latency_ms = models.PositiveIntegerField(default=0)
     response_excerpt = models.CharField(max_length=500, blank=True, default="")
     error = models.CharField(max_length=500, blank=True, default="")
-    outcome = models.CharField(max_length=16, help_text="delivered, retry, gone, failed")
+
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", "delivered"
+        RETRY = "retry", "retry"
+        GONE = "gone", "gone"
+        FAILED = "failed", "failed"
+
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
 
     class Meta:
         ordering = ["started_at"]

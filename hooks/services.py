@@ -84,13 +84,8 @@ def subscribe(
 @transaction.atomic
 def unsubscribe(hook: Hook) -> None:
     """Zapier turned the Zap off: stop, and drop what was still waiting. The row stays for staff."""
-    hook.set_status(Hook.Status.UNSUBSCRIBED, "Unsubscribed through the API.")
-    cancel_pending(hook, "The hook was unsubscribed.")
-
-
-def cancel_pending(hook: Hook, reason: str) -> int:
-    return Delivery.objects.filter(hook=hook, status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.CANCELLED, last_error=reason
+    hook.stop(
+        Hook.Status.UNSUBSCRIBED, "Unsubscribed through the API.", "The hook was unsubscribed."
     )
 
 
@@ -109,11 +104,7 @@ def resume(hooks: Iterable[Hook]) -> int:
     count = 0
     for hook in hooks:
         if hook.status in (Hook.Status.PAUSED, Hook.Status.DISABLED):
-            hook.set_status(Hook.Status.ACTIVE)
-            Hook.objects.filter(id=hook.id).update(failing_since=None)
-            Delivery.objects.filter(hook=hook, status=Delivery.Status.PENDING).update(
-                next_attempt_at=timezone.now()
-            )
+            hook.reactivate()
             count += 1
     if count:
         transaction.on_commit(request_delivery)
@@ -123,8 +114,13 @@ def resume(hooks: Iterable[Hook]) -> int:
 def retry_deliveries(deliveries: QuerySet[Delivery]) -> int:
     """Staff retry: failed, cancelled or waiting deliveries are due now. Delivered ones are not
     sent again (Zapier would run the Zap twice): resend the event for that."""
-    count = deliveries.exclude(status=Delivery.Status.DELIVERED).update(
-        status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), first_attempt_at=None
+    sendable = [status for status in Hook.Status.values if Hook(status=status).can_send]
+    count = (
+        deliveries.exclude(status=Delivery.Status.DELIVERED)
+        .filter(hook__status__in=sendable)  # a gone, unsubscribed or revoked hook never sends
+        .update(
+            status=Delivery.Status.PENDING, next_attempt_at=timezone.now(), first_attempt_at=None
+        )
     )
     if count:
         transaction.on_commit(request_delivery)

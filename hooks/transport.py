@@ -1,15 +1,26 @@
 """The one seam for outbound HTTP to hook targets: URL policy, SSRF guard, signing, timeouts.
 
+Every send has one total deadline, HOOKS_TIMEOUT_SECONDS, for DNS, connect, TLS, the request
+and the whole answer: `requests`' own read timeout restarts with every byte, so a target that
+drips a byte a second would hold a sender for ever. A watchdog thread shuts the socket of a send
+that passes its deadline; DNS runs in a small pool and is waited for no longer than what is left.
+
 The guard runs twice: when a hook subscribes (a clear error for the Zapier user) and inside every
 new connection (DNS can change after subscribing). The connection is made to the very address
 that was checked, so a name that resolves to a public address for the check and to a private
 one a moment later cannot slip through.
 """
 
+import contextlib
+import heapq
 import ipaddress
+import itertools
 import json
 import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -109,17 +120,107 @@ def check_target_url(url: str) -> None:
 
 
 # --- Guarded connections --------------------------------------------------------------------------
+# --- The total deadline ---------------------------------------------------------------------------
+class Watchdog:
+    """One thread for all senders: runs an action when its deadline passes, unless disarmed."""
+
+    def __init__(self) -> None:
+        self._heap: list[list[Any]] = []
+        self._cond = threading.Condition()
+        self._numbers = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, at: float, action: Any) -> list[Any]:
+        entry = [at, next(self._numbers), action]
+        with self._cond:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="send-watchdog", daemon=True)
+                self._thread.start()
+            self._cond.notify()
+        return entry
+
+    def disarm(self, entry: list[Any]) -> None:
+        with self._cond:
+            entry[2] = None
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._heap:
+                    self._cond.wait()
+                at, _, action = self._heap[0]
+                if action is not None and at > time.monotonic():
+                    self._cond.wait(at - time.monotonic())
+                    continue
+                heapq.heappop(self._heap)
+            if action is not None:
+                with contextlib.suppress(OSError):  # a socket already gone is what we wanted
+                    action()
+
+
+class SendDeadline:
+    """The deadline of the send running in this thread, and the connections it used."""
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+        self.connections: list[HTTPConnection] = []
+        self.expired = False
+        self.lock = threading.Lock()
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+    def cut(self) -> None:
+        """Past the deadline: shut the sockets down, which ends any blocked read or write."""
+        with self.lock:
+            self.expired = True
+            for conn in self.connections:
+                sock = getattr(conn, "sock", None)
+                if sock is not None:
+                    # The plain socket's shutdown, under TLS too: no TLS close_notify dance.
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+_watchdog = Watchdog()
+_current = threading.local()
+_resolver = ThreadPoolExecutor(max_workers=8, thread_name_prefix="hook-dns")
+
+
+def _current_deadline() -> SendDeadline | None:
+    return getattr(_current, "deadline", None)
+
+
+def _resolve_in_time(policy: "TargetPolicy", conn: HTTPConnection) -> list[tuple[Any, ...]]:
+    """getaddrinfo has no timeout of its own: wait for it no longer than the send may last.
+
+    Running out of time is a timeout (retried), not a refusal."""
+    host, port = conn._dns_host, conn.port
+    deadline = _current_deadline()
+    if deadline is None:
+        return policy.resolve(host, port)
+    future = _resolver.submit(policy.resolve, host, port)
+    try:
+        return future.result(timeout=deadline.remaining())
+    except FutureTimeout:
+        raise ConnectTimeoutError(conn, f"{host} did not resolve in time") from None
+
+
 def _guarded_socket(conn: HTTPConnection) -> socket.socket:
     """Resolve, check every address, then connect to a checked one (not to the name again)."""
     policy = TargetPolicy.from_settings()
-    infos = policy.resolve(conn._dns_host, conn.port)  # raises TargetNotAllowed
+    infos = _resolve_in_time(policy, conn)  # raises TargetNotAllowed
+    deadline = _current_deadline()
     error: OSError | None = None
     for family, socktype, proto, _name, address in infos:
         sock = socket.socket(family, socktype, proto)
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            if conn.timeout is not None and isinstance(conn.timeout, int | float):
-                sock.settimeout(conn.timeout)
+            timeout = conn.timeout if isinstance(conn.timeout, int | float) else None
+            if deadline is not None:
+                timeout = min(timeout or deadline.remaining(), deadline.remaining()) or 0.001
+            if timeout is not None:
+                sock.settimeout(timeout)
             sock.connect(address)
             return sock
         except TimeoutError as exc:
@@ -131,14 +232,30 @@ def _guarded_socket(conn: HTTPConnection) -> socket.socket:
     raise NewConnectionError(conn, f"Failed to establish a new connection: {error}")
 
 
+def _watch(conn: HTTPConnection) -> None:
+    """Put the connection a request is about to use under the current send's deadline."""
+    deadline = _current_deadline()
+    if deadline is not None:
+        with deadline.lock:
+            deadline.connections.append(conn)
+
+
 class GuardedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
         return _guarded_socket(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _watch(self)
+        super().request(*args, **kwargs)
 
 
 class GuardedHTTPSConnection(HTTPSConnection):
     def _new_conn(self) -> socket.socket:
         return _guarded_socket(self)
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _watch(self)
+        super().request(*args, **kwargs)
 
 
 class GuardedHTTPConnectionPool(HTTPConnectionPool):
@@ -198,11 +315,33 @@ def signed_headers(secret: str, msg_id: str, body: str, at: datetime) -> dict[st
 def post_signed(
     session: requests.Session, url: str, *, secret: str, msg_id: str, body: str
 ) -> SendResult:
-    """POST one signed delivery; never raises for what the network or the target does."""
+    """POST one signed delivery within the total deadline; never raises for what the network or
+    the target does."""
     started_at = datetime.now(UTC)
     clock = time.monotonic()
     total = settings.HOOKS_TIMEOUT_SECONDS
-    deadline = clock + total
+    deadline = SendDeadline(clock + total)
+    _current.deadline = deadline
+    entry = _watchdog.arm(deadline.at, deadline.cut)
+    try:
+        return _post(session, url, secret, msg_id, body, started_at, clock, deadline)
+    finally:
+        _watchdog.disarm(entry)
+        _current.deadline = None
+
+
+def _post(
+    session: requests.Session,
+    url: str,
+    secret: str,
+    msg_id: str,
+    body: str,
+    started_at: datetime,
+    clock: float,
+    deadline: SendDeadline,
+) -> SendResult:
+    total = settings.HOOKS_TIMEOUT_SECONDS
+    too_long = f"no complete answer within {total:g} s"
 
     def elapsed_ms() -> int:
         return int((time.monotonic() - clock) * 1000)
@@ -213,16 +352,17 @@ def post_signed(
             url,
             data=body.encode(),
             headers=headers,
-            timeout=(settings.HOOKS_CONNECT_TIMEOUT_SECONDS, total),
+            timeout=(min(settings.HOOKS_CONNECT_TIMEOUT_SECONDS, total), total),
             allow_redirects=False,
             stream=True,
         )
     except TargetNotAllowed as exc:
         return SendResult(started_at, elapsed_ms(), error=str(exc), refused=True)
     except requests.Timeout:
-        return SendResult(started_at, elapsed_ms(), error=f"timed out after {total:g} s")
+        return SendResult(started_at, elapsed_ms(), error=too_long)
     except requests.RequestException as exc:
-        return SendResult(started_at, elapsed_ms(), error=_short_error(exc))
+        error = too_long if deadline.expired else _short_error(exc)
+        return SendResult(started_at, elapsed_ms(), error=error)
 
     error = ""
     body_bytes = b""
@@ -230,40 +370,45 @@ def post_signed(
         for chunk in response.iter_content(4096):
             body_bytes += chunk
             if len(body_bytes) >= MAX_BODY_BYTES:
-                response.close()  # a large body is not worth reading; the connection goes
-                break
-            if time.monotonic() > deadline:
-                response.close()
-                error = f"response took longer than {total:g} s"
+                break  # a large body is not worth reading; the connection goes
+            if deadline.expired:
                 break
     except requests.RequestException as exc:
         error = _short_error(exc)
     finally:
         response.close()
+    if deadline.expired:
+        error = too_long
     return SendResult(
         started_at,
         elapsed_ms(),
         status_code=response.status_code,
-        excerpt=body_bytes[:EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS],
+        excerpt=body_bytes[: EXCERPT_CHARS * 2].decode("utf-8", "replace")[:EXCERPT_CHARS],
         error=error,
         retry_after=parse_retry_after(response.headers.get("Retry-After")),
     )
 
 
-def parse_retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds: either delta-seconds or an HTTP date."""
+def parse_retry_after(value: str | None, *, at_most: float | None = None) -> float | None:
+    """Retry-After as seconds, read as Svix and Stripe do: delta-seconds or an HTTP date.
+
+    Bounded: never more than `at_most` (the retry window by default), whatever the target says,
+    so a hostile or broken header cannot overflow a date or park a hook for ever; a date in the
+    past means "now". Anything else is ignored (None): the usual backoff applies.
+    """
     if not value:
         return None
+    limit = settings.HOOKS_RETRY_HOURS * 3600.0 if at_most is None else at_most
     value = value.strip()
     if value.isdigit():
-        return float(value)
+        return min(float(value), limit)  # a huge number of digits is inf here, then the limit
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return min(max(0.0, (when - datetime.now(UTC)).total_seconds()), limit)
 
 
 def _short_error(exc: Exception) -> str:

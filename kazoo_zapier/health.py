@@ -76,19 +76,29 @@ CHECKS = {
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Ready to serve: the database, the broker and Kazoo answer. 503 names what does not."""
-    results: dict[str, str] = {}
+    """Ready to serve: the database, the broker and Kazoo answer. 503 names what does not.
+
+    The public (an orchestrator, anyone) gets each check's name and state only; what went wrong
+    (error text can carry host names and database users) goes to the log, and to signed-in staff.
+    """
+    problems: dict[str, str | None] = {}
     for name, check in CHECKS.items():
         try:
             problem = check()
         except KazooError as error:
             problem = str(error)
         except Exception as error:  # a readiness probe reports every failure, whatever its kind
-            logger.warning("readiness check %s failed: %s", name, error)
             problem = f"{type(error).__name__}: {error}"
-        results[name] = "ok" if problem is None else problem
-    ready = all(value == "ok" for value in results.values())
-    return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results},
-        status=200 if ready else 503,
-    )
+        if problem is not None:
+            logger.warning("readiness check %s failed: %s", name, problem)
+        problems[name] = problem
+    ready = all(problem is None for problem in problems.values())
+    body: dict = {
+        "status": "ok" if ready else "unavailable",
+        "checks": {
+            name: "ok" if problem is None else "failing" for name, problem in problems.items()
+        },
+    }
+    if getattr(request.user, "is_staff", False):
+        body["details"] = {name: problem or "ok" for name, problem in problems.items()}
+    return JsonResponse(body, status=200 if ready else 503)

@@ -205,9 +205,16 @@ def test_a_failing_target_is_not_hammered_the_rest_waits_for_the_retry(
     deliver(make_event, kazoo_user, count=5)
     assert process_due_deliveries() == 1
     assert len(receiver.requests()) == 1
+    hook = Hook.objects.get()
     first, *rest = Delivery.objects.order_by("id")
-    assert {d.next_attempt_at for d in rest} == {first.next_attempt_at}
+    # The hook waits out its backoff; the failed delivery is due with it, the rest wait behind.
+    assert hook.retry_at == first.next_attempt_at
+    assert hook.consecutive_failures == 1
     assert all(d.attempts == 0 for d in rest)
+    # A new event for the hook is not sent meanwhile, so nothing overtakes the failed one.
+    deliver(make_event, kazoo_user)
+    assert process_due_deliveries() == 0
+    assert len(receiver.requests()) == 1
 
 
 def test_a_slow_target_does_not_hold_back_the_other_hooks(
@@ -235,7 +242,8 @@ def test_a_slow_target_does_not_hold_back_the_other_hooks(
     stuck.refresh_from_db()
     slow.refresh_from_db()
     assert stuck.status == Delivery.Status.PENDING and stuck.attempts == 0
-    assert slow.lease_token == pipeline.token  # still this pipeline's: nobody else sends to it
+    # Still this pipeline's: nobody else sends to it.
+    assert slow.lease_token in {token for token, _, _ in pipeline.in_flight.values()}
 
     receiver.release()
     assert pipeline.finish() == 1

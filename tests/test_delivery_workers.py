@@ -44,7 +44,9 @@ def test_a_worker_killed_mid_send_is_picked_up_again_and_delivers_once(
     hook = make_hook(kazoo_user, receiver.url("/hang"))
     (delivery,) = create_deliveries([make_event(kazoo_user)])
 
-    worker = start_django_process("-c", ONE_BATCH, env={"HOOKS_TIMEOUT_SECONDS": "60"})
+    worker = start_django_process(
+        "-c", ONE_BATCH, env={"HOOKS_TIMEOUT_SECONDS": "60", "HOOKS_LEASE_SECONDS": "120"}
+    )
     try:
         receiver.wait_for(1, path="/hang")  # the request is in flight, unanswered
     finally:

@@ -96,3 +96,39 @@ def test_resend_sends_the_event_again_to_its_hooks(
     assert process_due_deliveries() == 2
     assert [r.json()["id"] for r in receiver.requests("/ok")] == [event.id] * 3
     assert late.deliveries.get().status == Delivery.Status.DELIVERED
+
+
+def test_staff_with_view_rights_only_cannot_run_an_action(
+    client, django_user_model, receiver, make_hook, make_event, kazoo_user
+):
+    from django.contrib.auth.models import Permission
+
+    viewer = django_user_model.objects.create_user("viewer", password="x", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_hook", "view_delivery"])
+    )
+    client.force_login(viewer)
+    hook = make_hook(kazoo_user, receiver.url("/bad"))
+    (failed,) = create_deliveries([make_event(kazoo_user)])
+    process_due_deliveries()
+    assert client.get("/admin/hooks/delivery/").status_code == 200  # may look
+    for model, action, ids in [
+        ("delivery", "retry", [failed.id]),
+        ("delivery", "resend_events", [failed.id]),
+        ("hook", "pause_hooks", [hook.id]),
+    ]:
+        act(client, model, action, ids)
+    assert Delivery.objects.get(id=failed.id).status == Delivery.Status.FAILED
+    assert Hook.objects.get(id=hook.id).status == Hook.Status.ACTIVE
+    assert Delivery.objects.count() == 1
+
+
+def test_staff_retry_is_refused_for_a_hook_that_cannot_send(
+    staff, receiver, make_hook, make_event, kazoo_user
+):
+    hook = make_hook(kazoo_user, receiver.url("/gone"))
+    (delivery,) = create_deliveries([make_event(kazoo_user)])
+    process_due_deliveries()
+    assert Hook.objects.get(id=hook.id).status == Hook.Status.GONE
+    act(staff, "delivery", "retry", [delivery.id])
+    assert Delivery.objects.get(id=delivery.id).status == Delivery.Status.FAILED  # no orphan
