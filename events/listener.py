@@ -51,9 +51,11 @@ from kazoo_zapier.kazoo.errors import KazooError
 
 logger = logging.getLogger(__name__)
 
-# Blackhole's call bindings (REFERENCE.md §1.6), one subscribe message each per account: the
-# nine call and park events, which are exactly the ones the normalizer understands.
+# The nine call and park events the normalizer understands: exactly bh_call's ?LISTEN_TO, which
+# Blackhole's `call.*.*` expands to (REFERENCE.md §1.2, §1.6). One subscribe per account then
+# covers them all, where nine would spend nine of the socket's ten messages a second.
 CALL_EVENT_NAMES = tuple(sorted(KNOWN_EVENTS))
+ACCOUNT_BINDINGS = ("call.*.*",)
 
 # A state snapshot may cost at most 1/this of the time between two snapshots.
 SNAPSHOT_COST_FACTOR = 50
@@ -62,18 +64,22 @@ SNAPSHOT_COST_FACTOR = 50
 RECONCILE_LOOKBACK = timedelta(hours=6)
 
 
-def call_bindings(account_ids: Iterable[str]) -> set[tuple[str, str]]:
-    return {(account, f"call.{name}.*") for account in account_ids for name in CALL_EVENT_NAMES}
+def call_bindings(account_ids: Iterable[str]) -> list[tuple[str, str]]:
+    """The (account, binding) pairs to subscribe, in the accounts' order."""
+    return [(account, binding) for account in account_ids for binding in ACCOUNT_BINDINGS]
 
 
 # The window of acdc_call_stats polled: queue calls that entered within it.
 ACDC_WINDOW = timedelta(hours=1)
 
 
-def subscribed_accounts() -> set[str]:
-    """Accounts with at least one active hook: the ones whose calls anybody wants."""
+def subscribed_accounts() -> list[str]:
+    """Accounts with at least one active hook, the ones whose calls anybody wants: those with the
+    most hooks first (after a reconnect they are subscribed in this order), then by id."""
     active = Hook.objects.filter(status=Hook.Status.ACTIVE)
-    return set(active.values_list("account_id", flat=True).distinct())
+    counts = active.values("account_id").annotate(hooks=models.Count("id"))
+    ranked = sorted((-row["hooks"], row["account_id"]) for row in counts)
+    return [account_id for _, account_id in ranked]
 
 
 def call_centre_accounts() -> set[str]:
@@ -165,7 +171,7 @@ class Listener:
         self._queues: dict[str, dict[str, QueueInfo]] = {}
         self._lock = threading.Lock()  # guards self.state and the order of self._outbox
         self._outbox: queue.Queue[Any] = queue.Queue()
-        self._accounts: set[str] = set()
+        self._accounts: list[str] = []
         self._needs_reconcile = True  # a fresh start is a restart: Kazoo did not wait for us
         self._last_snapshot = 0.0
         self._snapshot_every = snapshot_interval
@@ -355,7 +361,7 @@ class Listener:
         close_old_connections()
         reset_queries()  # with DEBUG on, Django keeps every query's text, state snapshots too
         accounts = subscribed_accounts()
-        if accounts != self._accounts:
+        if len(accounts) != len(self._accounts) or set(accounts) != set(self._accounts):
             logger.info("listening to %d accounts", len(accounts))
             self._accounts = accounts
         self.blackhole.set_subscriptions(call_bindings(accounts))
@@ -388,6 +394,7 @@ class Listener:
     def health(self) -> dict[str, Any]:
         status = self.blackhole.snapshot()
         subscription_states = Counter(status.subscriptions.values())
+        accounts_by_state = status.account_counts()
         with self._lock:
             calls = len(self.state.calls)
         return {
@@ -399,6 +406,13 @@ class Listener:
             "accounts": len(self._accounts),
             "bindings": len(status.subscriptions),
             "bindings_by_state": dict(subscription_states),
+            # Accounts whose calls are heard / not yet (waiting for Kazoo's bucket) / refused.
+            "accounts_subscribed": accounts_by_state["subscribed"],
+            "accounts_pending": accounts_by_state["pending"],
+            "accounts_refused": accounts_by_state["refused"],
+            "oldest_pending_seconds": status.oldest_pending_seconds,
+            "rate_limited": status.rate_limited,
+            "subscribes_resent": status.resent,
             "subscription_errors": {
                 f"{account} {binding}": errors
                 for (account, binding), errors in status.subscription_errors.items()
