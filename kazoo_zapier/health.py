@@ -50,6 +50,9 @@ LISTENER_STALE_AFTER = timedelta(seconds=30)
 def _check_listeners() -> str | None:
     """Every listener that has run reports fresh heartbeats and holds its Blackhole socket.
 
+    Accounts pending (paced under Kazoo's rate limit after a start) or refused (an account the
+    API key may not reach) do not make the web unready: `subscriptions` reports them.
+
     A deployment that never started a listener is not failed for it: the web process serves
     the API and the sign-in on its own.
     """
@@ -64,6 +67,21 @@ def _check_listeners() -> str | None:
         elif not listener.health.get("connected"):
             problems.append(f"listener {listener.name} is not connected to Blackhole")
     return "; ".join(problems) or None
+
+
+def _listener_subscriptions() -> dict[str, dict]:
+    """Per listener: accounts subscribed / pending / refused and the oldest pending wait."""
+    from events.models import ListenerState
+
+    keys = ("accounts_subscribed", "accounts_pending", "accounts_refused", "oldest_pending_seconds")
+    try:
+        listeners = list(ListenerState.objects.exclude(heartbeat_at=None))
+    except Exception:  # the database check above reports it
+        return {}
+    return {
+        listener.name: {key.removeprefix("accounts_"): listener.health.get(key) for key in keys}
+        for listener in listeners
+    }
 
 
 CHECKS = {
@@ -89,6 +107,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
         results[name] = "ok" if problem is None else problem
     ready = all(value == "ok" for value in results.values())
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results},
+        {"status": "ok" if ready else "unavailable", "checks": results}
+        | {"subscriptions": _listener_subscriptions()},
         status=200 if ready else 503,
     )
