@@ -21,7 +21,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -45,7 +45,7 @@ from events.normalizer.numbers import normalize_number
 from events.normalizer.payload import GREGORIAN_OFFSET
 from events.store import store_events
 from hooks.models import Hook
-from kazoo_zapier.kazoo.blackhole import BlackholeClient
+from kazoo_zapier.kazoo.blackhole_group import BlackholeGroup, account_hash
 from kazoo_zapier.kazoo.crossbar import CrossbarClient
 from kazoo_zapier.kazoo.errors import KazooError
 
@@ -142,8 +142,10 @@ class Listener:
         self,
         *,
         crossbar: CrossbarClient,
-        ws_url: str,
+        ws_url: str | Sequence[str],
         name: str = "default",
+        sockets: int = 1,
+        shard: tuple[int, int] = (0, 1),
         directory: CrossbarDirectory | None = None,
         default_region: str | None = None,
         batch_size: int = 500,
@@ -155,6 +157,9 @@ class Listener:
         blackhole_options: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
+        self.shard, self.shards = shard
+        if not 0 <= self.shard < self.shards:
+            raise ValueError(f"shard {self.shard}/{self.shards}: expected 0 <= i < n")
         self.crossbar = crossbar
         self.directory = directory or CrossbarDirectory(crossbar)
         self.default_region = default_region or settings.DEFAULT_PHONE_REGION
@@ -187,12 +192,15 @@ class Listener:
         self.lag_seconds: float | None = None  # store thread: stored minus Kazoo's time
         self.store_errors = 0
 
-        self.blackhole = BlackholeClient(
-            ws_url,
+        # One socket or several, each its own Kazoo bucket; accounts spread by a stable hash.
+        self.blackhole = BlackholeGroup(
+            [ws_url] if isinstance(ws_url, str) else list(ws_url),
             crossbar.token,
             self.on_event,
             on_connect=self.on_connect,
             on_subscription_error=self.on_subscription_error,
+            sockets=sockets,
+            shards=self.shards,
             **(blackhole_options or {}),
         )
         self._store_thread = threading.Thread(target=self._store_loop, name="listener-store")
@@ -360,7 +368,7 @@ class Listener:
         """One round of housekeeping; the control loop calls it every control_interval."""
         close_old_connections()
         reset_queries()  # with DEBUG on, Django keeps every query's text, state snapshots too
-        accounts = subscribed_accounts()
+        accounts = [a for a in subscribed_accounts() if self.owns(a)]
         if len(accounts) != len(self._accounts) or set(accounts) != set(self._accounts):
             logger.info("listening to %d accounts", len(accounts))
             self._accounts = accounts
@@ -379,6 +387,10 @@ class Listener:
             self._last_snapshot = now
             self.queue_snapshot()
         self.report_health()
+
+    def owns(self, account_id: str) -> bool:
+        """Whether this listener's shard holds the account (all do when there is one shard)."""
+        return account_hash(account_id) % self.shards == self.shard
 
     def queue_snapshot(self) -> None:
         with self._lock:
@@ -404,6 +416,9 @@ class Listener:
             else None,
             "reconnects": status.reconnects,
             "accounts": len(self._accounts),
+            "sockets": len(self.blackhole.clients),
+            "sockets_connected": sum(s.connected for s in self.blackhole.snapshots()),
+            "shard": f"{self.shard}/{self.shards}",
             "bindings": len(status.subscriptions),
             "bindings_by_state": dict(subscription_states),
             # Accounts whose calls are heard / not yet (waiting for Kazoo's bucket) / refused.
@@ -474,4 +489,6 @@ def listener_from_settings(**options: Any) -> Listener:
     options.setdefault(
         "blackhole_options", {"connect_timeout": settings.KAZOO_CONNECT_TIMEOUT_SECONDS}
     )
-    return Listener(crossbar=get_crossbar(), ws_url=settings.KAZOO_WS_URL, **options)
+    options.setdefault("sockets", getattr(settings, "KAZOO_WS_SOCKETS", 1))
+    urls = [url.strip() for url in settings.KAZOO_WS_URL.split(",") if url.strip()]
+    return Listener(crossbar=get_crossbar(), ws_url=urls, **options)

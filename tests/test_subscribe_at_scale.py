@@ -256,3 +256,69 @@ def test_the_listener_subscribes_200_accounts_first_the_busiest_and_a_new_hook_a
     assert 'kazoo_listener_accounts_pending{listener="default"} 0.0' in scraped
     ready = Client().get("/readyz").json()
     assert ready["subscriptions"]["default"]["subscribed"] == ACCOUNTS + 1
+
+
+# --- several sockets, and listeners sharing the accounts --------------------------------------
+def test_accounts_spread_deterministically_over_sockets_and_shards():
+    from kazoo_zapier.kazoo.blackhole_group import socket_index
+
+    accounts = [kazoo_id(f"account:scale:{n}") for n in range(400)]
+    spread = [socket_index(a, 4) for a in accounts]
+    assert spread == [socket_index(a, 4) for a in accounts]  # stable
+    assert all(spread.count(i) > 50 for i in range(4))  # and even enough
+    # Within one of two shards, the accounts still use all four sockets.
+    from kazoo_zapier.kazoo.blackhole_group import account_hash
+
+    in_shard = [a for a in accounts if account_hash(a) % 2 == 1]
+    assert {socket_index(a, 4, shards=2) for a in in_shard} == {0, 1, 2, 3}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_listener_with_four_sockets_subscribes_each_account_on_its_own_socket(sim, kazoo_user):
+    accounts = scale_accounts(sim)[:ACCOUNTS]
+    hooks_for(kazoo_user, accounts)
+    crossbar = CrossbarClient(sim.api_url, sim.world.api_key)
+    running = Listener(crossbar=crossbar, ws_url=sim.ws_url, sockets=4, control_interval=0.1)
+    running.start()
+    try:
+        # Four buckets: a quarter of the messages each (the most loaded socket decides).
+        def done() -> bool:
+            running.step()
+            return running.blackhole.snapshot().account_counts()["subscribed"] == ACCOUNTS
+
+        wait_until(done, timeout=allowance(ACCOUNTS // 2), what="four sockets subscribed")
+        held = [set(s.accounts) for s in running.blackhole.snapshots()]
+        assert all(held) and sum(len(h) for h in held) == ACCOUNTS
+        assert set().union(*held) == set(accounts)
+        running.report_health()
+        health = ListenerState.objects.get(name="default").health
+        assert health["sockets"] == 4 and health["sockets_connected"] == 4
+    finally:
+        running.shutdown()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_shards_listen_to_disjoint_halves(sim, kazoo_user):
+    accounts = scale_accounts(sim)[:40]
+    hooks_for(kazoo_user, accounts)
+    crossbar = CrossbarClient(sim.api_url, sim.world.api_key)
+    halves = []
+    for index in range(2):
+        one = Listener(crossbar=crossbar, ws_url=sim.ws_url, name=f"shard{index}", shard=(index, 2))
+        halves.append(one)
+    try:
+        for one in halves:
+            one.start()
+        for one in halves:
+            wait_until(
+                lambda one=one: (
+                    (one.step(), one.blackhole.snapshot().accounts)[1]
+                    and set(one.blackhole.snapshot().accounts.values()) == {"subscribed"}
+                ),
+                timeout=allowance(40),
+            )
+        first, second = (set(one.blackhole.snapshot().accounts) for one in halves)
+        assert first and second and not first & second and first | second == set(accounts)
+    finally:
+        for one in halves:
+            one.shutdown()
