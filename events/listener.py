@@ -26,7 +26,7 @@ import threading
 import time
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from queue import Empty
@@ -52,15 +52,17 @@ from events.normalizer.payload import GREGORIAN_OFFSET
 from events.outbox import Outbox
 from events.store_retry import Backoff, ResilientStore, is_transient
 from hooks.models import Hook
-from kazoo_zapier.kazoo.blackhole import BlackholeClient
+from kazoo_zapier.kazoo.blackhole_group import BlackholeGroup, account_hash
 from kazoo_zapier.kazoo.crossbar import CrossbarClient
 from kazoo_zapier.kazoo.errors import KazooError
 
 logger = logging.getLogger(__name__)
 
-# Blackhole's call bindings (REFERENCE.md §1.6), one subscribe message each per account: the
-# nine call and park events, which are exactly the ones the normalizer understands.
+# The nine call and park events the normalizer understands: exactly bh_call's ?LISTEN_TO, which
+# Blackhole's `call.*.*` expands to (REFERENCE.md §1.2, §1.6). One subscribe per account then
+# covers them all, where nine would spend nine of the socket's ten messages a second.
 CALL_EVENT_NAMES = tuple(sorted(KNOWN_EVENTS))
+ACCOUNT_BINDINGS = ("call.*.*",)
 
 # A state snapshot may cost at most 1/this of the time between two snapshots.
 SNAPSHOT_COST_FACTOR = 50
@@ -69,18 +71,22 @@ SNAPSHOT_COST_FACTOR = 50
 RECONCILE_LOOKBACK = timedelta(hours=6)
 
 
-def call_bindings(account_ids: Iterable[str]) -> set[tuple[str, str]]:
-    return {(account, f"call.{name}.*") for account in account_ids for name in CALL_EVENT_NAMES}
+def call_bindings(account_ids: Iterable[str]) -> list[tuple[str, str]]:
+    """The (account, binding) pairs to subscribe, in the accounts' order."""
+    return [(account, binding) for account in account_ids for binding in ACCOUNT_BINDINGS]
 
 
 # The window of acdc_call_stats polled: queue calls that entered within it.
 ACDC_WINDOW = timedelta(hours=1)
 
 
-def subscribed_accounts() -> set[str]:
-    """Accounts with at least one active hook: the ones whose calls anybody wants."""
+def subscribed_accounts() -> list[str]:
+    """Accounts with at least one active hook, the ones whose calls anybody wants: those with the
+    most hooks first (after a reconnect they are subscribed in this order), then by id."""
     active = Hook.objects.filter(status=Hook.Status.ACTIVE)
-    return set(active.values_list("account_id", flat=True).distinct())
+    counts = active.values("account_id").annotate(hooks=models.Count("id"))
+    ranked = sorted((-row["hooks"], row["account_id"]) for row in counts)
+    return [account_id for _, account_id in ranked]
 
 
 def call_centre_accounts() -> set[str]:
@@ -147,8 +153,10 @@ class Listener:
         self,
         *,
         crossbar: CrossbarClient,
-        ws_url: str,
+        ws_url: str | Sequence[str],
         name: str = "default",
+        sockets: int = 1,
+        shard: tuple[int, int] = (0, 1),
         directory: CrossbarDirectory | None = None,
         default_region: str | None = None,
         batch_size: int = 500,
@@ -162,6 +170,9 @@ class Listener:
         blackhole_options: dict[str, Any] | None = None,
     ) -> None:
         self.name = name
+        self.shard, self.shards = shard
+        if not 0 <= self.shard < self.shards:
+            raise ValueError(f"shard {self.shard}/{self.shards}: expected 0 <= i < n")
         self.crossbar = crossbar
         self.directory = directory or CrossbarDirectory(crossbar)
         self.default_region = default_region or settings.DEFAULT_PHONE_REGION
@@ -179,7 +190,7 @@ class Listener:
         self._lock = threading.Lock()  # guards self.state and the order of self._outbox
         self._outbox = Outbox(outbox_capacity or settings.LISTENER_OUTBOX_EVENTS)
         self._stopping = threading.Event()
-        self._accounts: set[str] = set()
+        self._accounts: list[str] = []
         self._needs_reconcile = True  # a fresh start is a restart: Kazoo did not wait for us
         self._last_snapshot = 0.0
         self._snapshot_every = snapshot_interval
@@ -207,12 +218,15 @@ class Listener:
             sleep=self._stopping.wait,
         )
 
-        self.blackhole = BlackholeClient(
-            ws_url,
+        # One socket or several, each its own Kazoo bucket; accounts spread by a stable hash.
+        self.blackhole = BlackholeGroup(
+            [ws_url] if isinstance(ws_url, str) else list(ws_url),
             crossbar.token,
             self.on_event,
             on_connect=self.on_connect,
             on_subscription_error=self.on_subscription_error,
+            sockets=sockets,
+            shards=self.shards,
             **(blackhole_options or {}),
         )
         self._store_thread = threading.Thread(target=self._store_loop, name="listener-store")
@@ -405,8 +419,8 @@ class Listener:
         """One round of housekeeping; the control loop calls it every control_interval."""
         close_old_connections()
         reset_queries()  # with DEBUG on, Django keeps every query's text, state snapshots too
-        accounts = subscribed_accounts()
-        if accounts != self._accounts:
+        accounts = [a for a in subscribed_accounts() if self.owns(a)]
+        if len(accounts) != len(self._accounts) or set(accounts) != set(self._accounts):
             logger.info("listening to %d accounts", len(accounts))
             self._accounts = accounts
         self.blackhole.set_subscriptions(call_bindings(accounts))
@@ -425,6 +439,10 @@ class Listener:
             self.queue_snapshot()
         self.report_health()
 
+    def owns(self, account_id: str) -> bool:
+        """Whether this listener's shard holds the account (all do when there is one shard)."""
+        return account_hash(account_id) % self.shards == self.shard
+
     def queue_snapshot(self) -> None:
         with self._lock:
             started = time.monotonic()
@@ -439,6 +457,7 @@ class Listener:
     def health(self) -> dict[str, Any]:
         status = self.blackhole.snapshot()
         subscription_states = Counter(status.subscriptions.values())
+        accounts_by_state = status.account_counts()
         with self._lock:
             calls = len(self.state.calls)
         return {
@@ -448,8 +467,18 @@ class Listener:
             else None,
             "reconnects": status.reconnects,
             "accounts": len(self._accounts),
+            "sockets": len(self.blackhole.clients),
+            "sockets_connected": sum(s.connected for s in self.blackhole.snapshots()),
+            "shard": f"{self.shard}/{self.shards}",
             "bindings": len(status.subscriptions),
             "bindings_by_state": dict(subscription_states),
+            # Accounts whose calls are heard / not yet (waiting for Kazoo's bucket) / refused.
+            "accounts_subscribed": accounts_by_state["subscribed"],
+            "accounts_pending": accounts_by_state["pending"],
+            "accounts_refused": accounts_by_state["refused"],
+            "oldest_pending_seconds": status.oldest_pending_seconds,
+            "rate_limited": status.rate_limited,
+            "subscribes_resent": status.resent,
             "subscription_errors": {
                 f"{account} {binding}": errors
                 for (account, binding), errors in status.subscription_errors.items()
@@ -538,4 +567,6 @@ def listener_from_settings(**options: Any) -> Listener:
     options.setdefault(
         "blackhole_options", {"connect_timeout": settings.KAZOO_CONNECT_TIMEOUT_SECONDS}
     )
-    return Listener(crossbar=get_crossbar(), ws_url=settings.KAZOO_WS_URL, **options)
+    options.setdefault("sockets", getattr(settings, "KAZOO_WS_SOCKETS", 1))
+    urls = [url.strip() for url in settings.KAZOO_WS_URL.split(",") if url.strip()]
+    return Listener(crossbar=get_crossbar(), ws_url=urls, **options)

@@ -1,11 +1,10 @@
 """Who wants these events: one Delivery row per event x matching hook, sent after commit."""
 
-from collections import defaultdict
-
 from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event
+from hooks.candidates import candidate_hooks
 from hooks.filters import matches
 from hooks.models import Delivery, Hook
 from hooks.selectors import is_admin_only, kazoo_profile
@@ -15,20 +14,14 @@ from hooks.wakeup import announce_deliveries
 def create_deliveries(events: list[Event]) -> list[Delivery]:
     """Called by the event store inside its transaction; returns the new Delivery rows.
 
-    One query finds the candidate hooks of the whole batch (its accounts x its types); the rest
+    The candidate hooks of the whole batch (its accounts x its types) come from
+    hooks/candidates.py, held per (account, type) between batches; the rest
     of the matching (scope, administrator, filters) is done here on the rows in hand. Sending is
     requested only once the transaction commits, so a worker never sees an uncommitted event.
     """
     if not events:
         return []
-    candidates: dict[tuple[str, str], list[Hook]] = defaultdict(list)
-    hooks = Hook.objects.filter(
-        status=Hook.Status.ACTIVE,
-        account_id__in={event.account_id for event in events},
-        event__in={event.type for event in events},
-    ).select_related("owner__kazoo")
-    for hook in hooks.order_by("id"):
-        candidates[(hook.account_id, hook.event)].append(hook)
+    candidates = candidate_hooks({(event.account_id, event.type) for event in events})
 
     now = timezone.now()
     rows = [

@@ -50,6 +50,9 @@ LISTENER_STALE_AFTER = timedelta(seconds=30)
 def _check_listeners() -> str | None:
     """Every listener that has run reports fresh heartbeats and holds its Blackhole socket.
 
+    Accounts pending (paced under Kazoo's rate limit after a start) or refused (an account the
+    API key may not reach) do not make the web unready: `subscriptions` reports them.
+
     A deployment that never started a listener is not failed for it: the web process serves
     the API and the sign-in on its own.
     """
@@ -64,6 +67,21 @@ def _check_listeners() -> str | None:
         elif not listener.health.get("connected"):
             problems.append(f"listener {listener.name} is not connected to Blackhole")
     return "; ".join(problems) or None
+
+
+def _listener_subscriptions() -> dict[str, dict]:
+    """Per listener: accounts subscribed / pending / refused and the oldest pending wait."""
+    from events.models import ListenerState
+
+    keys = ("accounts_subscribed", "accounts_pending", "accounts_refused", "oldest_pending_seconds")
+    try:
+        listeners = list(ListenerState.objects.exclude(heartbeat_at=None))
+    except Exception:  # the database check above reports it
+        return {}
+    return {
+        listener.name: {key.removeprefix("accounts_"): listener.health.get(key) for key in keys}
+        for listener in listeners
+    }
 
 
 CHECKS = {
@@ -101,4 +119,5 @@ def readyz(request: HttpRequest) -> JsonResponse:
     }
     if getattr(request.user, "is_staff", False):
         body["details"] = {name: problem or "ok" for name, problem in problems.items()}
+    body["subscriptions"] = _listener_subscriptions()  # counts per listener: no internals
     return JsonResponse(body, status=200 if ready else 503)

@@ -295,9 +295,15 @@ KAZOO_API_URL = env_url(
     f"http://{KAZOO_SIMULATOR_HOST}:{KAZOO_SIMULATOR_HTTP_PORT}/v2",
     schemes=("http", "https"),
 )
+# One Blackhole URL, or several comma-separated: the listener holds a socket to each.
 KAZOO_WS_URL = env_url(
     "KAZOO_WS_URL", f"ws://{KAZOO_SIMULATOR_HOST}:{KAZOO_SIMULATOR_WS_PORT}", schemes=("ws", "wss")
 )
+for _ws_url in KAZOO_WS_URL.split(","):
+    if not _ws_url.strip().startswith(("ws://", "wss://")):
+        raise ImproperlyConfigured(f"KAZOO_WS_URL: {_ws_url!r} must start with ws:// or wss://")
+# Blackhole sockets per listener: each is its own rate limit in Kazoo (10 subscribes a second).
+KAZOO_WS_SOCKETS = env_int("KAZOO_WS_SOCKETS", 1, minimum=1)
 KAZOO_API_KEY = (
     env_required("KAZOO_API_KEY")
     if PRODUCTION

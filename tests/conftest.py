@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.accounts",
     "tests.fixtures.hooks",
     "tests.fixtures.browser",
+    "tests.fixtures.candidates",
 ]

@@ -4,7 +4,7 @@ traffic -> the listener -> stored events carrying the call_id the API returned."
 import pytest
 from django.core.cache import cache
 
-from events.listener import CALL_EVENT_NAMES, Listener
+from events.listener import ACCOUNT_BINDINGS, Listener
 from events.models import Event
 from kazoo_zapier.kazoo.crossbar import CrossbarClient
 from kazoo_zapier.kazoo.simulator.scenarios.quickcall import TEST_NUMBER_OUTCOMES
@@ -41,7 +41,7 @@ def listening(kazoo_sim, make_hook, kazoo_user):
     def subscribed() -> bool:
         listener.step()
         states = listener.blackhole.snapshot().subscriptions.values()
-        return len(states) == len(CALL_EVENT_NAMES) and set(states) == {"active"}
+        return len(states) == len(ACCOUNT_BINDINGS) and set(states) == {"active"}
 
     try:
         wait_until(subscribed, timeout=15, what="Blackhole subscriptions")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from events.listener import CALL_EVENT_NAMES, Listener
+from events.listener import ACCOUNT_BINDINGS, Listener
 from events.models import Event
 from hooks.delivery import process_due_deliveries
 from hooks.fanout import create_deliveries
@@ -107,7 +107,7 @@ def subscribed(listener: Listener, accounts: int) -> None:
     def ready() -> bool:
         listener.step()
         states = listener.blackhole.snapshot().subscriptions.values()
-        return len(states) == accounts * len(CALL_EVENT_NAMES) and set(states) == {"active"}
+        return len(states) == accounts * len(ACCOUNT_BINDINGS) and set(states) == {"active"}
 
     wait_until(ready, timeout=15, what="Blackhole subscriptions")
 

@@ -8,6 +8,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def main() -> None:
+    import sys
+
+    if sys.argv[1:2] == ["subscribe"]:  # its own step, its own options (bench/subscribe.py)
+        from kazoo_zapier.bench.subscribe import main as subscribe
+
+        subscribe(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m kazoo_zapier.bench")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="the whole benchmark and docs/benchmarks.md")

@@ -41,12 +41,18 @@ LISTENER_GAUGES = {
     "lag_seconds": "Seconds between Kazoo's timestamp and the store of the last event",
     "queued": "Frames and events read but not stored yet",
     "calls_tracked": "Calls the listener is following",
+    "accounts_subscribed": "Accounts whose every Blackhole binding Kazoo confirmed",
+    "accounts_pending": "Accounts not heard yet: waiting for Kazoo's rate limit or its reply",
+    "accounts_refused": "Accounts Kazoo refused to subscribe (retried after a reconnect)",
+    "oldest_pending_seconds": "How long the longest-waiting pending account has waited",
 }
 LISTENER_COUNTERS = {
     "reconnects": "Blackhole reconnections since the listener started",
     "frames_received": "Blackhole frames read since the listener started",
     "events_emitted": "Normalized events made since the listener started",
     "events_stored": "Normalized events stored (new rows) since the listener started",
+    "rate_limited": "Subscribes Kazoo's rate limit refused (each retried) since the start",
+    "subscribes_resent": "Subscribes sent again after no answer since the start",
 }
 
 

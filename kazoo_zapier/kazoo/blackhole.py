@@ -5,6 +5,13 @@ One socket, many accounts (REFERENCE.md §1, §7):
   pure-Python UTF-8 validation (13x slower; `json.loads` rejects bad bytes anyway);
 - one `subscribe` per (account_id, binding), each with its own request_id, replies matched to it;
   an error reply marks that subscription failed with Kazoo's strings, the socket stays open;
+- paced under Kazoo's per-socket token bucket (blackhole_pacing.py): messages, pings included,
+  are spent at the rate Kazoo refills; a rate-limit refusal is retried with backoff until it
+  succeeds, a subscribe unanswered after `reply_timeout` is sent again (4.3 drops what it would
+  send to a busy socket, replies included), other refusals stay failed until the next connect;
+- subscribes go out in the order given to `set_subscriptions` (the caller puts what matters
+  most first), except that pairs added later jump the queue: a new hook is heard within seconds
+  even while thousands of accounts wait;
 - protocol pings every `ping_interval`; a peer that sends nothing back for `pong_timeout` after a
   ping is declared dead and the socket is dropped;
 - reconnects with jittered exponential backoff, then re-subscribes everything with a fresh token.
@@ -37,13 +44,16 @@ from typing import Any
 import websocket
 from django.conf import settings
 
+from kazoo_zapier.kazoo.blackhole_pacing import KAZOO_FILL_RATE, KAZOO_MAX_TOKENS, Pacer
+from kazoo_zapier.kazoo.blackhole_pacing import is_rate_limited as _is_rate_limited
+
 logger = logging.getLogger(__name__)
 
 Pair = tuple[str, str]  # (account_id, binding)
 
 PENDING = "pending"  # wanted, not yet confirmed by Kazoo (or not yet sent)
 ACTIVE = "active"  # Kazoo replied success
-FAILED = "failed"  # Kazoo replied error; retried after the next reconnect
+FAILED = "failed"  # Kazoo refused it (not for the rate); retried after the next reconnect
 UNSUBSCRIBING = "unsubscribing"  # no longer wanted, unsubscribe sent, reply awaited
 
 # Reasons a frame is rejected, as counted in BlackholeStatus.rejected.
@@ -72,6 +82,11 @@ class _Subscription:
     state: str = PENDING
     request_id: str | None = None  # None: not sent on the current connection
     errors: list[str] = field(default_factory=list)
+    # monotonic: since when the account is not heard on this binding (wanted, or disconnected)
+    pending_since: float = field(default_factory=time.monotonic)
+    sent_at: float | None = None
+    retry_at: float = 0.0  # after a rate-limit refusal: not before
+    rate_limited: int = 0  # refusals for the rate in a row
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,16 @@ class BlackholeStatus:
     subscription_errors: dict[Pair, list[str]]  # Kazoo's error strings of failed subscriptions
     last_error: str | None
     last_error_at: datetime | None = None  # so that staff can tell history from an alarm
+    # Per account: "subscribed" (every binding active), "refused" (one failed), else "pending".
+    accounts: dict[str, str] = field(default_factory=dict)
+    oldest_pending_seconds: float | None = None  # the longest an account has waited, now
+    rate_limited: int = 0  # refusals for Kazoo's rate limit, all retried
+    resent: int = 0  # subscribes sent again after no answer
+    messages_sent: int = 0  # what the pacer counted (subscribes, unsubscribes, pings)
+
+    def account_counts(self) -> dict[str, int]:
+        counts = Counter(self.accounts.values())
+        return {state: counts.get(state, 0) for state in ACCOUNT_STATES}
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready: datetimes as ISO 8601, subscription keys as "account_id binding"."""
@@ -113,7 +138,23 @@ class BlackholeStatus:
             },
             "last_error": self.last_error,
             "last_error_at": _iso(self.last_error_at),
+            "accounts": self.account_counts(),
+            "oldest_pending_seconds": self.oldest_pending_seconds,
+            "rate_limited": self.rate_limited,
+            "resent": self.resent,
         }
+
+
+ACCOUNT_STATES = ("subscribed", "pending", "refused")
+
+
+def account_states(subscriptions: dict[Pair, str]) -> dict[str, str]:
+    """Each account's state from its bindings': refused beats pending beats subscribed."""
+    rank = {ACTIVE: 0, PENDING: 1, UNSUBSCRIBING: 0, FAILED: 2}
+    worst: dict[str, int] = {}
+    for (account, _binding), state in subscriptions.items():
+        worst[account] = max(worst.get(account, 0), rank.get(state, 1))
+    return {account: ACCOUNT_STATES[value] for account, value in worst.items()}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -158,6 +199,11 @@ class BlackholeClient:
         backoff_max: float = 30.0,
         stable_after: float = 60.0,
         max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES,
+        rate_limit_tokens: int = KAZOO_MAX_TOKENS,
+        rate_limit_per_second: float = KAZOO_FILL_RATE,
+        reply_timeout: float = 5.0,
+        retry_initial: float = 1.0,
+        retry_max: float = 30.0,
     ) -> None:
         self.url = url
         self._token_provider = token_provider
@@ -171,6 +217,10 @@ class BlackholeClient:
         self._backoff_max = backoff_max
         self._stable_after = stable_after
         self._max_frame_bytes = max_frame_bytes
+        self._pacer = Pacer(rate_limit_tokens, rate_limit_per_second)
+        self._reply_timeout = reply_timeout
+        self._retry_initial = retry_initial
+        self._retry_max = retry_max
 
         self._frames: queue.Queue[Any] = queue.Queue()  # unbounded: the reader never waits
         self._stopping = threading.Event()
@@ -187,6 +237,11 @@ class BlackholeClient:
         self._last_error: str | None = None
         self._last_error_at: datetime | None = None
         self._desired: set[Pair] = set()
+        self._order: list[Pair] = []  # the wanted pairs, in the order to subscribe them
+        self._urgent: dict[Pair, None] = {}  # added after the first set: sent before the rest
+        self._has_set = False
+        self._rate_limited = 0
+        self._resent = 0
         self._subscriptions: dict[Pair, _Subscription] = {}
         # request_id -> (action, pair, token sent): the token only to redact it from errors.
         self._requests: dict[str, tuple[str, Pair, str]] = {}
@@ -264,10 +319,23 @@ class BlackholeClient:
 
     # ------------------------------------------------------------------------- subscriptions
     def set_subscriptions(self, pairs: Iterable[Pair]) -> None:
-        """Make `pairs` the wanted (account_id, binding) set; only the differences are sent."""
-        wanted = {(str(account), str(binding)) for account, binding in pairs}
+        """Make `pairs` the wanted (account_id, binding) set; only the differences are sent.
+
+        They are subscribed in the order given, as fast as Kazoo's bucket allows; pairs new since
+        the previous call go before every other unsent one.
+        """
+        order = list(dict.fromkeys((str(account), str(binding)) for account, binding in pairs))
+        wanted = set(order)
         with self._lock:
+            if self._has_set:
+                for pair in order:
+                    if pair not in self._desired:
+                        self._urgent[pair] = None
+            for pair in [p for p in self._urgent if p not in wanted]:
+                del self._urgent[pair]
             self._desired = wanted
+            self._order = order
+            self._has_set = True
         self._sync()
 
     def _sync(self) -> None:
@@ -298,24 +366,46 @@ class BlackholeClient:
                     return
 
     def _plan_changes(self, *, connected: bool) -> tuple[list[Pair], list[Pair]]:
-        """Under self._lock: update the records and list what must be sent."""
+        """Under self._lock: update the records and list what must be sent, within the budget
+        Kazoo's bucket leaves (unsubscribes first: they free Kazoo's work)."""
+        now = time.monotonic()
+        budget = self._pacer.available() if connected else 0
         unsubscribes: list[Pair] = []
         for pair, sub in list(self._subscriptions.items()):
             if pair in self._desired or sub.state == UNSUBSCRIBING:
                 continue
             if connected and sub.request_id is not None and sub.state in (PENDING, ACTIVE):
-                unsubscribes.append(pair)
+                if len(unsubscribes) < budget:
+                    unsubscribes.append(pair)
             else:
                 del self._subscriptions[pair]  # Kazoo holds nothing for it on this socket
+        budget -= len(unsubscribes)
         subscribes: list[Pair] = []
-        for pair in sorted(self._desired):
+        for pair in (*self._urgent, *self._order):
             sub = self._subscriptions.get(pair)
             if sub is None or sub.state == UNSUBSCRIBING:
                 sub = self._subscriptions[pair] = _Subscription()
-            if connected and sub.state == PENDING and sub.request_id is None:
+            if not connected or sub.state != PENDING or len(subscribes) >= budget:
+                continue
+            if sub.request_id and sub.sent_at is not None:
+                if now - sub.sent_at < self._reply_timeout:
+                    continue
+                # No answer: 4.3 may have dropped it (or its reply). Subscribing is idempotent.
+                self._requests.pop(sub.request_id, None)
+                sub.request_id = None
+                self._resent += 1
+            if sub.request_id is None and sub.retry_at <= now:
                 sub.request_id = ""  # claimed by this sync; the real id is set when sent
                 subscribes.append(pair)
+                self._urgent.pop(pair, None)
         return subscribes, unsubscribes
+
+    def _work_waiting(self) -> bool:
+        """Whether a wanted subscription is still to be sent or answered."""
+        with self._lock:
+            return self._ws is not None and any(
+                sub.state == PENDING for sub in self._subscriptions.values()
+            )
 
     def _send_request(self, ws: websocket.WebSocket, action: str, pair: Pair, token: str) -> bool:
         request_id = str(uuid.uuid4())
@@ -324,6 +414,7 @@ class BlackholeClient:
             if self._ws is not ws or sub is None:
                 return False  # the connection changed meanwhile: the reconnect resends all
             sub.request_id = request_id
+            sub.sent_at = time.monotonic()
             if action == "unsubscribe":
                 sub.state = UNSUBSCRIBING
             # Recorded before sending, so that a fast reply always finds its request.
@@ -335,6 +426,7 @@ class BlackholeClient:
             "request_id": request_id,
             "data": {"account_id": account_id, "binding": binding},
         }
+        self._pacer.spend()
         try:
             ws.send(json.dumps(message))
         except Exception as exc:  # the reader sees the broken socket and reconnects
@@ -412,6 +504,7 @@ class BlackholeClient:
                 self._reconnects += 1
             self._last_ping_at = now
             self._last_frame_at = now
+            self._pacer.reset()  # Kazoo names the bucket after our ip:port: a new one, full
         logger.info("Blackhole connected to %s%s", self.url, " (reconnect)" if reconnect else "")
         self._frames.put(_Connected(reconnect))
         self._wake_control.set()  # subscribe everything now, from the control thread
@@ -422,7 +515,9 @@ class BlackholeClient:
                 self._ws = None
                 self._connected_since = None
             # A new socket knows nothing: every wanted pair is pending and unsent again.
-            self._subscriptions = {pair: _Subscription() for pair in self._desired}
+            now = time.monotonic()
+            self._subscriptions = {pair: _Subscription(pending_since=now) for pair in self._order}
+            self._urgent.clear()
             self._requests.clear()
         ws.shutdown()
 
@@ -430,7 +525,11 @@ class BlackholeClient:
     def _control_loop(self) -> None:
         tick = max(0.05, min(1.0, self._ping_interval / 2, self._pong_timeout / 2))
         while not self._stopping.is_set():
-            self._wake_control.wait(tick)
+            wait = tick
+            if self._work_waiting():
+                # Wake as soon as Kazoo's bucket allows the next message (or a resend is due).
+                wait = max(0.02, min(tick, self._pacer.seconds_until(1), 0.25))
+            self._wake_control.wait(wait)
             self._wake_control.clear()
             if self._stopping.is_set():
                 break
@@ -459,6 +558,9 @@ class BlackholeClient:
         if not awaiting_pong and now - last_ping >= self._ping_interval:
             with self._lock:
                 self._last_ping_at = now
+            # Kazoo 4.3 lets protocol pings through free, but one charge each costs nothing and
+            # keeps the pacing right should a proxy or another version count them.
+            self._pacer.spend()
             try:
                 ws.ping()
             except Exception as exc:  # the reader notices the broken socket
@@ -523,6 +625,19 @@ class BlackholeClient:
                 return  # superseded by a later request for the same pair
             if action == "subscribe" and status == "success":
                 sub.state, sub.errors = ACTIVE, []
+                sub.rate_limited = 0
+            elif action == "subscribe" and _is_rate_limited(errors):
+                # Not a refusal of the subscription: Kazoo's bucket was empty. Later, then.
+                self._pacer.drain()
+                self._rate_limited += 1
+                sub.request_id = None
+                sub.retry_at = time.monotonic() + backoff_delay(
+                    sub.rate_limited, initial=self._retry_initial, maximum=self._retry_max
+                )
+                sub.rate_limited += 1
+                logger.info("Blackhole: %s %s rate-limited, retrying", pair[0], pair[1])
+                self._wake_control.set()
+                return
             elif action == "subscribe":
                 sub.state, sub.errors = FAILED, errors
                 failed = pair
@@ -541,6 +656,11 @@ class BlackholeClient:
             last_frame_at = (
                 time.time() - (time.monotonic() - last_frame) if last_frame is not None else None
             )
+            now = time.monotonic()
+            states = {pair: sub.state for pair, sub in self._subscriptions.items()}
+            waiting = [
+                sub.pending_since for sub in self._subscriptions.values() if sub.state == PENDING
+            ]
             return BlackholeStatus(
                 connected=self._ws is not None,
                 connected_since=_from_unix(self._connected_since),
@@ -551,7 +671,7 @@ class BlackholeClient:
                 consumer_errors=self._consumer_errors,
                 queue_depth=self._frames.qsize(),
                 rejected=dict(self._rejected),
-                subscriptions={pair: sub.state for pair, sub in self._subscriptions.items()},
+                subscriptions=states,
                 subscription_errors={
                     pair: list(sub.errors)
                     for pair, sub in self._subscriptions.items()
@@ -559,6 +679,11 @@ class BlackholeClient:
                 },
                 last_error=self._last_error,
                 last_error_at=self._last_error_at,
+                accounts=account_states(states),
+                oldest_pending_seconds=round(now - min(waiting), 3) if waiting else None,
+                rate_limited=self._rate_limited,
+                resent=self._resent,
+                messages_sent=self._pacer.spent,
             )
 
     def _note_error(self, message: str) -> None:

@@ -1,3 +1,4 @@
+import argparse
 import logging
 import signal
 import threading
@@ -7,6 +8,16 @@ from django.core.management.base import BaseCommand, CommandError
 from events.listener import ListenerThreadDied, listener_from_settings
 
 logger = logging.getLogger(__name__)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--shard {text!r}: expected i/n, e.g. 0/4") from None
+    if not 0 <= index < count:
+        raise argparse.ArgumentTypeError(f"--shard {text!r}: expected 0 <= i < n")
+    return index, count
 
 
 class Command(BaseCommand):
@@ -21,6 +32,20 @@ class Command(BaseCommand):
             default="default",
             help="this listener's name, when several listen to different Kazoo clusters",
         )
+        parser.add_argument(
+            "--shard",
+            type=parse_shard,
+            default=(0, 1),
+            help="i/n: listen only to the accounts whose stable hash falls in shard i of n "
+            "(run n listeners, each with its own --name, to share the accounts)",
+        )
+        parser.add_argument(
+            "--sockets",
+            type=int,
+            default=None,
+            help="Blackhole sockets to hold (default KAZOO_WS_SOCKETS); each has its own "
+            "rate limit in Kazoo, so each adds 10 subscribes a second",
+        )
 
     def handle(self, *args, **options):
         stop = threading.Event()
@@ -31,7 +56,8 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
-        listener = listener_from_settings(name=options["name"])
+        extra = {"sockets": options["sockets"]} if options["sockets"] else {}
+        listener = listener_from_settings(name=options["name"], shard=options["shard"], **extra)
         self.stdout.write(f"Kazoo listener {options['name']!r}: {listener.blackhole.url}")
         self.stdout.flush()
         try:

@@ -3,6 +3,13 @@
 One text frame in, one reply out; pushed call events go only to the sockets subscribed for that
 exact account id. Each event is serialized once per distinct (binding, call id) and the same text
 is queued to every matching socket; a writer task per socket keeps replies and events in order.
+
+Every text frame a client sends first takes a token from its socket's bucket (ratelimit.py,
+Kazoo's 100 tokens refilled 10 a second unless the hub is given another RateLimit, or None); an
+empty bucket is answered "rate limiting threshold hit for <ip:port>!". Like 4.3, what would be
+sent to a socket with more than `max_queued` frames waiting is dropped, replies included; the
+default is generous because our writer yields to the loop (KAZOO_MAX_QUEUED is 4.3's figure),
+and `drop_replies(n)` drops the next n replies outright, as an overloaded 4.3 would.
 """
 
 import asyncio
@@ -15,6 +22,7 @@ from urllib.parse import quote_plus
 
 from aiohttp import WSMsgType, web
 
+from kazoo_zapier.kazoo.simulator.ratelimit import KAZOO_RATE_LIMIT, RateLimit, TokenBucket
 from kazoo_zapier.kazoo.simulator.tokens import TokenAuthority, TokenError
 from kazoo_zapier.kazoo.simulator.world import World
 
@@ -35,6 +43,7 @@ CALL_EVENTS = (
 # A socket whose reader is this far behind loses events, as 4.3's max_queued_messages does (it
 # drops above 50 mailbox messages; ours is larger because our writer yields to the loop).
 DEFAULT_MAX_QUEUED = 10_000
+KAZOO_MAX_QUEUED = 50  # blackhole.max_queued_messages in 4.3
 
 
 def encode_call_id(call_id: str) -> str:
@@ -56,13 +65,15 @@ class Session:
     ws: web.WebSocketResponse
     transport: asyncio.BaseTransport | None
     max_queued: int
+    peer: str = "127.0.0.1:0"  # the bucket's name in Kazoo: the client's ip:port
+    bucket: TokenBucket | None = None
     auth_account_id: str | None = None
     subscriptions: list[Subscription] = field(default_factory=list)
     outbox: asyncio.Queue = field(default_factory=asyncio.Queue)
     dropped: int = 0
 
     def send(self, frame: str | bytes) -> bool:
-        if self.outbox.qsize() >= self.max_queued:
+        if self.outbox.qsize() > self.max_queued:
             self.dropped += 1
             return False
         self.outbox.put_nowait(frame)
@@ -92,10 +103,21 @@ class BadRequest(Exception):
 
 
 class BlackholeHub:
-    def __init__(self, world: World, tokens: TokenAuthority, max_queued: int = DEFAULT_MAX_QUEUED):
+    def __init__(
+        self,
+        world: World,
+        tokens: TokenAuthority,
+        max_queued: int = DEFAULT_MAX_QUEUED,
+        rate_limit: RateLimit | None = KAZOO_RATE_LIMIT,
+    ):
         self.world = world
         self.tokens = tokens
         self.max_queued = max_queued
+        # Read when a socket opens: a change applies to the sockets opened after it.
+        self.rate_limit = rate_limit
+        self.rate_limited = 0  # refusals, over all sockets, closed ones included
+        self.replies_dropped = 0
+        self._drop_replies = 0
         self.sessions: set[Session] = set()
         # account id -> event name -> subscriptions: publish() looks up only what can match.
         self._index: dict[str, dict[str, list[Subscription]]] = {}
@@ -109,7 +131,14 @@ class BlackholeHub:
             return web.Response(status=400, text="sub-protocols are not supported")
         ws = web.WebSocketResponse(autoping=True, max_msg_size=1024 * 1024)
         await ws.prepare(request)
-        session = Session(ws, request.transport, self.max_queued)
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        session = Session(
+            ws,
+            request.transport,
+            self.max_queued,
+            peer=f"{peer[0]}:{peer[1]}" if peer else "127.0.0.1:0",
+            bucket=TokenBucket(self.rate_limit) if self.rate_limit is not None else None,
+        )
         self.sessions.add(session)
         writer = asyncio.create_task(session.write_loop())
         try:
@@ -139,6 +168,12 @@ class BlackholeHub:
             self._reply(session, secrets.token_hex(16), "error", {"errors": ["invalid json"]})
             return
         request_id = message.get("request_id") or secrets.token_hex(16)
+        if session.bucket is not None and not session.bucket.consume():
+            # rate/3 runs first: a refused message is not authenticated, validated or run.
+            self.rate_limited += 1
+            error = f"rate limiting threshold hit for {session.peer}!"
+            self._reply(session, request_id, "error", {"errors": [error]})
+            return
         action = message.get("action", "noop")
         was_authenticated = session.auth_account_id is not None
         try:
@@ -237,7 +272,16 @@ class BlackholeHub:
         if subs and sub in subs:
             subs.remove(sub)
 
+    def drop_replies(self, count: int) -> None:
+        """The next `count` replies (to any socket) are dropped, as 4.3 drops what it would send
+        to a socket with more than 50 messages queued: the client never hears of its request."""
+        self._drop_replies = max(0, int(count))
+
     def _reply(self, session: Session, request_id: str, status: str, data: dict[str, Any]) -> None:
+        if self._drop_replies > 0:
+            self._drop_replies -= 1
+            self.replies_dropped += 1
+            return
         session.send(
             json.dumps(
                 {"action": "reply", "request_id": request_id, "status": status, "data": data}
@@ -313,4 +357,6 @@ class BlackholeHub:
             "events_published": self.events_published,
             "events_pushed": self.frames_pushed,
             "events_dropped": sum(session.dropped for session in self.sessions),
+            "rate_limited": self.rate_limited,
+            "replies_dropped": self.replies_dropped,
         }

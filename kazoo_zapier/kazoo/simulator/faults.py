@@ -4,6 +4,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kazoo_zapier.kazoo.simulator.ratelimit import RateLimit
+
 
 @dataclass
 class _PlannedFailure:
@@ -16,9 +18,17 @@ class Faults:
     """Thread-safe switches read by the Crossbar handlers; socket and token faults call back into
     the simulator (which hops onto its loop)."""
 
-    def __init__(self, drop_sockets: Callable[[], None], expire_tokens: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        drop_sockets: Callable[[], None],
+        expire_tokens: Callable[[], None],
+        set_rate_limit: Callable[[RateLimit | None], None] = lambda limit: None,
+        drop_replies: Callable[[int], None] = lambda count: None,
+    ) -> None:
         self._drop_sockets = drop_sockets
         self._expire_tokens = expire_tokens
+        self._set_rate_limit = set_rate_limit
+        self._drop_replies = drop_replies
         self._lock = threading.Lock()
         self._failures: list[_PlannedFailure] = []
         self._delay = 0.0
@@ -30,6 +40,16 @@ class Faults:
     def expire_tokens(self) -> None:
         """Every token issued so far answers 401 "token expired" (Blackhole: failed to authenticate)."""
         self._expire_tokens()
+
+    def rate_limit(self, limit: RateLimit | None) -> None:
+        """Blackhole's bucket for the sockets opened from now on (None: no limit); reset() goes
+        back to the simulator's own."""
+        self._set_rate_limit(limit)
+
+    def drop_replies(self, count: int = 1) -> None:
+        """The next `count` Blackhole replies are never sent, as 4.3 drops what it would send to
+        a socket with more than 50 messages queued (REFERENCE.md §1.5)."""
+        self._drop_replies(count)
 
     def fail_next(
         self, status: int = 500, count: int = 1, path_contains: str | None = None

@@ -17,9 +17,10 @@ from typing import Any
 
 from aiohttp import web
 
-from kazoo_zapier.kazoo.simulator.blackhole import BlackholeHub
+from kazoo_zapier.kazoo.simulator.blackhole import DEFAULT_MAX_QUEUED, BlackholeHub
 from kazoo_zapier.kazoo.simulator.crossbar import CrossbarApi
 from kazoo_zapier.kazoo.simulator.faults import Faults
+from kazoo_zapier.kazoo.simulator.ratelimit import KAZOO_RATE_LIMIT, RateLimit
 from kazoo_zapier.kazoo.simulator.state import LiveState
 from kazoo_zapier.kazoo.simulator.tokens import TokenAuthority
 from kazoo_zapier.kazoo.simulator.world import World, demo_world
@@ -49,6 +50,8 @@ class KazooSimulator:
         ws_port: int = 0,
         speed: float = 1.0,
         token_ttl: float = 3600,
+        rate_limit: RateLimit | None = KAZOO_RATE_LIMIT,
+        max_queued: int = DEFAULT_MAX_QUEUED,
     ) -> None:
         self.world = world if world is not None else demo_world()
         self.host = host
@@ -57,11 +60,14 @@ class KazooSimulator:
         self.speed = speed
         self.tokens = TokenAuthority(token_ttl)
         self.state = LiveState(self.world)
-        self.hub = BlackholeHub(self.world, self.tokens)
+        self.rate_limit = rate_limit  # Blackhole's bucket; reset() comes back to it
+        self.hub = BlackholeHub(self.world, self.tokens, max_queued, rate_limit)
         self.crossbar = CrossbarApi(self)
         self.faults = Faults(
             drop_sockets=lambda: self._call(self.hub.drop_all),
             expire_tokens=self.tokens.expire_all,
+            set_rate_limit=lambda limit: self._call(setattr, self.hub, "rate_limit", limit),
+            drop_replies=lambda count: self._call(self.hub.drop_replies, count),
         )
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread_id: int | None = None
@@ -344,12 +350,14 @@ class KazooSimulator:
         }
 
     def reset(self) -> None:
-        """Between tests: faults cleared, load and plays stopped, live call state emptied.
-        Sockets stay open and tokens keep their state."""
+        """Between tests: faults cleared (the rate limit back to the simulator's own), load and
+        plays stopped, live call state emptied. Sockets stay open and tokens keep their state."""
         self.faults.clear()
         self._call(self._reset_now)
 
     def _reset_now(self) -> None:
+        self.hub.rate_limit = self.rate_limit
+        self.hub.drop_replies(0)
         self._stop_load()
         for task in list(self._plays):
             task.cancel()
@@ -403,7 +411,8 @@ class KazooSimulator:
         return web.json_response(self._stats_now()["load"])
 
     async def _http_faults(self, request: web.Request) -> web.Response:
-        """{"action": "drop_sockets" | "expire_tokens" | "fail_next" | "delay" | "clear", ...}"""
+        """{"action": "drop_sockets" | "expire_tokens" | "fail_next" | "delay" | "rate_limit" |
+        "drop_replies" | "clear", ...}"""
         body = await self._json(request)
         action = body.pop("action", None)
         if action == "drop_sockets":
@@ -416,6 +425,13 @@ class KazooSimulator:
             )
         elif action == "delay":
             self.faults.delay(float(body.get("seconds", 0)))
+        elif action == "rate_limit":
+            try:
+                self.hub.rate_limit = RateLimit.parse(str(body.get("limit", "100/10")))
+            except ValueError as error:
+                return web.json_response({"error": str(error)}, status=400)
+        elif action == "drop_replies":
+            self.hub.drop_replies(int(body.get("count", 1)))
         elif action == "clear":
             self.faults.clear()
         else:

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from kazoo_zapier.kazoo.simulator import KazooSimulator
+from kazoo_zapier.kazoo.simulator.blackhole import DEFAULT_MAX_QUEUED, KAZOO_MAX_QUEUED
+from kazoo_zapier.kazoo.simulator.ratelimit import RateLimit
 
 
 class Command(BaseCommand):
@@ -39,6 +41,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--token-ttl", type=float, default=3600, help="lifetime of issued tokens (seconds)"
         )
+        parser.add_argument(
+            "--rate-limit",
+            type=RateLimit.parse,
+            default=RateLimit(),
+            help="Blackhole's per-socket token bucket: MAX/RATE[/SECONDS] or off "
+            "(default Kazoo's 100/10: 100 messages, 10 more each second)",
+        )
+        parser.add_argument(
+            "--max-queued",
+            type=int,
+            default=DEFAULT_MAX_QUEUED,
+            help=f"drop what would go to a socket with more frames queued (4.3: {KAZOO_MAX_QUEUED})",
+        )
 
     def handle(self, *args, **options) -> None:
         sim = KazooSimulator(
@@ -47,6 +62,8 @@ class Command(BaseCommand):
             ws_port=options["ws_port"],
             speed=options["speed"],
             token_ttl=options["token_ttl"],
+            rate_limit=options["rate_limit"],
+            max_queued=options["max_queued"],
         )
 
         def ready(sim: KazooSimulator) -> None:
