@@ -64,6 +64,7 @@ zapier-test: install $(ZAPIER_INSTALLED)
 # Not part of `make test`: a benchmark measures, it does not pass or fail.
 bench: install
 	$(BIN)/python -m kazoo_zapier.bench run
+	$(BIN)/python -m kazoo_zapier.bench subscribe
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

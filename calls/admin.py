@@ -7,7 +7,7 @@ from kazoo_zapier import admin_display, display
 
 
 @admin.register(CallRequest)
-class CallRequestAdmin(admin.ModelAdmin):
+class CallRequestAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
     # The number as given shows even when it was refused (then there is no normalized one).
     list_display = [
         "created_at",
@@ -62,7 +62,7 @@ class CallRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionRequest)
-class ActionRequestAdmin(admin.ModelAdmin):
+class ActionRequestAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
     """What Zaps changed in Kazoo (agents, forwarding, DND, SMS): who, what, when, Kazoo's answer."""
 
     list_display = [

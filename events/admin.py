@@ -22,7 +22,7 @@ class EventTypeFilter(admin.SimpleListFilter):
 
 
 @admin.register(Event)
-class EventAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
+class EventAdmin(admin_display.KeptRecordMixin, admin_display.ObjectActionsMixin, admin.ModelAdmin):
     list_display = ["occurred_at", "customer", "user_name", "title", "summary", "delivery_count"]
     list_display_links = ["occurred_at"]
     object_actions = [("resend_events_action", "Resend to its subscriptions")]
@@ -83,7 +83,7 @@ class EventAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
 
 
 @admin.register(ListenerState)
-class ListenerStateAdmin(admin.ModelAdmin):
+class ListenerStateAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
     list_display = ["name", "connected", "accounts", "last_event_at", "lag", "heartbeat_at"]
     list_display_links = ["name"]
     readonly_fields = ["name", "started_at", "heartbeat_at", "pretty_health", "calls_tracked"]

@@ -194,7 +194,7 @@ class DeliveryAttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
+class DeliveryAdmin(admin_display.KeptRecordMixin, admin_display.ObjectActionsMixin, admin.ModelAdmin):
     # The columns staff need first, fitting 1280 px; the payload and every attempt are behind
     # the row.
     list_display = [

@@ -75,3 +75,11 @@ class ObjectActionsMixin:
             (name, label) for name, label in self.object_actions if name in allowed
         ]
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)  # type: ignore[misc]
+
+
+class KeptRecordMixin:
+    """Deliveries, events, call and action requests are the record of what happened: the
+    retention jobs prune them, nobody deletes one by hand (a superuser included)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
