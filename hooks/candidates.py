@@ -6,10 +6,11 @@ lookup, and the database is asked only for the keys not held (one indexed query,
 `hook_fanout` index). What is held is forgotten
 - at once in this process when a hook, its owner or the owner's Kazoo profile is saved or
   deleted (signals), and in every process sharing the cache (Redis) through a version key;
-- for a status change signals never see (the delivery engine's queryset `.update()` of a hook
-  that answered 410), by checking the held hooks' status by primary key at every batch;
-- after `HOOK_CANDIDATES_TTL_SECONDS` at the latest, for what else signals never see (other
-  `.update()`s, `bulk_create`) and, without a shared cache, changes by another process.
+- for which hooks are active (a queryset `.update()` no signal reports: a 410, a staff resume;
+  a hook created by another process), by asking the index for the batch's active hook ids at
+  every batch: a held answer is used only while it names exactly those hooks;
+- after `HOOK_CANDIDATES_TTL_SECONDS` at the latest, for other changes signals never see (a
+  hook's filters or its owner's role changed by another process without a shared cache).
 Memory is bounded: at most `HOOK_CANDIDATES_MAX_HOOKS` hooks are held, the least recently used
 keys go first.
 
@@ -58,7 +59,13 @@ class CandidateCache:
                 if hooks is not None:
                     self._entries.move_to_end(key)
                     found[key] = hooks
-        found = _still_active(found)
+        if found:  # nothing held: the load below is fresh by itself (one query either way)
+            current = _active_ids(wanted)
+            found = {
+                key: hooks
+                for key, hooks in found.items()
+                if tuple(hook.pk for hook in hooks) == current.get(key, ())
+            }
         missing = wanted - found.keys()
         self.hits += len(found)
         self.misses += len(missing)
@@ -93,19 +100,27 @@ class CandidateCache:
             self._held -= max(1, len(evicted))
 
 
-def _still_active(found: dict[Key, tuple[Hook, ...]]) -> dict[Key, tuple[Hook, ...]]:
-    """Held hooks whose status changed since (the delivery engine stops a hook with a queryset
-    update, which no signal reports) are dropped: one primary-key query over the batch's
-    candidates, whatever the number of hooks in all."""
-    held = {hook.pk for hooks in found.values() for hook in hooks}
-    if not held:
-        return found
-    active = set(
-        Hook.objects.filter(pk__in=held, status=Hook.Status.ACTIVE).values_list("pk", flat=True)
+def _active_ids(keys: set[Key]) -> dict[Key, tuple[int, ...]]:
+    """The ids of the active hooks of these keys, now: one index-only query per batch.
+
+    What is held is used only while it names exactly these hooks, so that a hook stopped or
+    (re)activated by a queryset update, or by another process, is seen at the next batch: a
+    hook resumed by staff, or created through the API while the listener runs, loses no event.
+    """
+    rows = (
+        Hook.objects.filter(
+            status=Hook.Status.ACTIVE,
+            account_id__in={account for account, _ in keys},
+            event__in={kind for _, kind in keys},
+        )
+        .order_by("id")
+        .values_list("account_id", "event", "id")
     )
-    if active == held:
-        return found
-    return {key: tuple(h for h in hooks if h.pk in active) for key, hooks in found.items()}
+    found: dict[Key, list[int]] = defaultdict(list)
+    for account_id, event, pk in rows:
+        if (account_id, event) in keys:
+            found[(account_id, event)].append(pk)
+    return {key: tuple(ids) for key, ids in found.items()}
 
 
 def _load(keys: set[Key]) -> dict[Key, tuple[Hook, ...]]:

@@ -58,3 +58,17 @@ def test_memory_is_bounded_by_the_hooks_held(make_hook, kazoo_user):
         cache.lookup({key_of(kazoo_user, kind)})
     assert cache._held <= 3
     assert len(cache._entries) == 3
+
+
+def test_a_hook_activated_by_a_queryset_update_is_a_candidate_at_the_next_batch(
+    make_hook, make_event, kazoo_user
+):
+    """No signal reports `.update()` (a staff resume, another process): nothing is missed."""
+    from hooks.fanout import create_deliveries
+
+    hook = make_hook(kazoo_user, "https://hooks.zapier.example/hooks/standard/1/x/")
+    Hook.objects.filter(id=hook.id).update(status=Hook.Status.PAUSED)
+    assert create_deliveries([make_event(kazoo_user)]) == []  # held: no active hook here
+    Hook.objects.filter(id=hook.id).update(status=Hook.Status.ACTIVE)
+    (delivery,) = create_deliveries([make_event(kazoo_user)])  # at once, not after a TTL
+    assert delivery.hook_id == hook.id
