@@ -40,7 +40,12 @@ class HookListView(EventsScopeView):
     def post(self, request: Request) -> Response:
         incoming = SubscribeSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        hook = services.subscribe(user=request.user, **incoming.validated_data)
+        application = getattr(request.auth, "application", None)  # the OAuth app's token
+        hook = services.subscribe(
+            user=request.user,
+            oauth_client_id=getattr(application, "client_id", ""),
+            **incoming.validated_data,
+        )
         hook = hooks_of(request.user).get(id=hook.id)
         return Response(HookCreatedSerializer(hook).data, status=status.HTTP_201_CREATED)
 

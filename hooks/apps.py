@@ -8,3 +8,6 @@ class HooksConfig(AppConfig):
 
     def ready(self) -> None:
         from hooks import checks  # noqa: F401 - registers the system checks
+        from hooks.revocation import connect_signals
+
+        connect_signals()  # a user's last grant to an app gone: their hooks through it stop

@@ -22,7 +22,13 @@ from hooks.transport import TargetNotAllowed, check_target_url
 
 
 def subscribe(
-    *, user: Any, target_url: str, event: str, scope: str = Hook.Scope.USER, filters: Any = None
+    *,
+    user: Any,
+    target_url: str,
+    event: str,
+    scope: str = Hook.Scope.USER,
+    filters: Any = None,
+    oauth_client_id: str = "",
 ) -> Hook:
     profile = kazoo_profile(user)
     if profile is None or not profile.is_active:
@@ -78,6 +84,7 @@ def subscribe(
         scope=scope,
         filters=cleaned,
         target_url=target_url,
+        oauth_client_id=oauth_client_id,  # its hooks stop when the user's grant to it goes
     )
 
 

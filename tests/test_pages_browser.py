@@ -11,6 +11,9 @@ import pytest
 from oauth2_provider.models import get_access_token_model, get_application_model
 
 from accounts.forms import BAD_CREDENTIALS
+from hooks import services
+from hooks.fanout import create_deliveries
+from hooks.models import Hook
 from kazoo_zapier.kazoo.simulator.world import DEMO_PASSWORD
 from tests.fixtures.accounts import pkce_pair
 
@@ -127,8 +130,16 @@ def test_consent_shows_the_app_the_scopes_and_the_user_then_returns_a_code(
     assert returned["code"][0]
 
 
-def test_the_connect_page_disconnects_an_app(page, kazoo_sim, kazoo_user, make_token):
+def test_the_connect_page_disconnects_an_app(
+    page, kazoo_sim, kazoo_user, make_token, make_event, oauth_app
+):
     make_token(kazoo_user, ["events", "calls"], refresh=True)
+    hook = services.subscribe(
+        user=kazoo_user,
+        target_url="http://127.0.0.1:9/hooks/standard/1/x/",
+        event="call.ringing",
+        oauth_client_id=oauth_app.client_id,
+    )
     page.goto("/accounts/login/?next=/connect/")
     sign_in_by_keyboard(page)
     page.wait_for_url(on_path("/connect/"))
@@ -136,9 +147,23 @@ def test_the_connect_page_disconnects_an_app(page, kazoo_sim, kazoo_user, make_t
     assert app.is_visible()
     assert "receive your call events and place calls" in app.inner_text()
 
-    page.get_by_role("button", name="Disconnect Zapier").click()
+    asked: list[str] = []
+
+    def answer(dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss() if len(asked) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    page.get_by_role("button", name="Disconnect Zapier").click()  # "Cancel": nothing happens
+    assert asked and "Its Zaps stop at once" in asked[0]
+    assert page.locator("li.app").count() == 1
+    page.get_by_role("button", name="Disconnect Zapier").click()  # "OK"
     page.get_by_role("status").wait_for()
     assert "Zapier is disconnected." in page.get_by_role("status").inner_text()
     assert page.locator("li.app").count() == 0
     assert page.get_by_text("No app has signed in with your account").is_visible()
     assert not get_access_token_model().objects.filter(user=kazoo_user).exists()
+    # The app is cut off: its hook is stopped, and a call makes no delivery for it.
+    hook.refresh_from_db()
+    assert hook.status == Hook.Status.REVOKED and "no longer holds a grant" in hook.status_reason
+    assert create_deliveries([make_event(kazoo_user)]) == []
