@@ -183,3 +183,49 @@ def test_the_backlog_is_the_last_few_oldest_first_and_not_sent_again(kazoo_user,
     tail = EventTail(monitor_filter(kazoo_user).events)
     assert [e.id for e in tail.backlog(count=20)] == [e.id for e in events[5:]]
     assert tail.poll() == []
+
+
+@run_async
+async def test_a_user_cut_off_mid_stream_loses_the_monitor_within_a_poll(kazoo_user, make_event):
+    communicator = watch(kazoo_user)
+    await hello(communicator)
+    mine = await make(make_event)(kazoo_user)
+    assert await until_event(communicator, mine.id) == [mine.id]
+
+    await sync_to_async(type(kazoo_user).objects.filter(pk=kazoo_user.pk).update)(is_active=False)
+    closed = await communicator.receive_output(timeout=WAIT)
+    assert closed == {"type": "websocket.close", "code": NOT_ALLOWED}
+
+
+@run_async
+async def test_an_administrator_demoted_mid_stream_loses_the_account_wide_monitor(
+    kazoo_admin, make_event
+):
+    communicator = watch(kazoo_admin, "scope=account")
+    first = await hello(communicator)
+    assert first["filter"]["scope"] == "account"
+    profile = kazoo_admin.kazoo
+    await sync_to_async(type(profile).objects.filter(pk=profile.pk).update)(is_admin=False)
+    closed = await communicator.receive_output(timeout=WAIT)
+    assert closed == {"type": "websocket.close", "code": NOT_ALLOWED}
+
+
+@run_async
+async def test_a_user_has_at_most_three_monitors_open(kazoo_user):
+    from kazoo_zapier.console.consumers import MAX_SOCKETS_PER_USER, TOO_MANY
+
+    opened = [watch(kazoo_user) for _ in range(MAX_SOCKETS_PER_USER)]
+    for communicator in opened:
+        await hello(communicator)
+    one_more = watch(kazoo_user)
+    connected, _ = await one_more.connect(timeout=WAIT)
+    assert connected
+    assert await one_more.receive_output(timeout=WAIT) == {
+        "type": "websocket.close",
+        "code": TOO_MANY,
+    }
+    await opened[0].disconnect()  # a closed monitor makes room for another
+    again = watch(kazoo_user)
+    await hello(again)
+    for communicator in [*opened[1:], again]:
+        await communicator.disconnect()
