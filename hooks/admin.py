@@ -4,17 +4,22 @@ Lists fit a 1280 px screen with the columns staff read first; every page behind 
 read-only, with the page's actions as buttons (admin/hooks/object_actions_form.html).
 """
 
+from datetime import timedelta
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from rest_framework.exceptions import ValidationError
 
 from accounts.models import KazooAccount
 from events.catalogue import EventType
 from events.models import Event
 from hooks import services
 from hooks.models import Delivery, DeliveryAttempt, Hook
+from hooks.recovery import recover
 from hooks.transport import encode_payload, signed_headers
 from kazoo_zapier import admin_display, display
 
@@ -132,7 +137,11 @@ class HookAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
         "failing_since",
         "lease_until",
     ]
-    object_actions = [("pause_hooks", "Pause"), ("resume_hooks", "Resume")]
+    object_actions = [
+        ("pause_hooks", "Pause"),
+        ("resume_hooks", "Resume"),
+        ("recover_last_day", "Resend the last 24 hours"),
+    ]
 
     @admin.display(description="customer", ordering="owner__kazoo__account__name")
     def customer(self, hook: Hook) -> str:
@@ -162,10 +171,30 @@ class HookAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
         # Nothing on a subscription's page is edited; the list keeps its actions.
         return obj is None and super().has_change_permission(request)
 
-    actions = ["pause_hooks", "resume_hooks"]
+    actions = ["pause_hooks", "resume_hooks", "recover_last_hour", "recover_last_day"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # hooks come from the Zapier app through the API
+
+    def _recover(self, request: HttpRequest, queryset: QuerySet[Hook], hours: int) -> None:
+        since = timezone.now() - timedelta(hours=hours)
+        sent, refused = 0, []
+        for hook in queryset:
+            try:
+                sent += recover(hook, since)
+            except ValidationError as refusal:
+                refused.append(f"#{hook.pk}: {' '.join(map(str, _messages(refusal.detail)))}")
+        self.message_user(request, f"{sent} event(s) will be sent again.", messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not sent: " + "; ".join(refused), messages.WARNING)
+
+    @admin.action(description="Recover: resend the last hour's events", permissions=["change"])
+    def recover_last_hour(self, request: HttpRequest, queryset: QuerySet[Hook]) -> None:
+        self._recover(request, queryset, 1)
+
+    @admin.action(description="Recover: resend the last 24 hours' events", permissions=["change"])
+    def recover_last_day(self, request: HttpRequest, queryset: QuerySet[Hook]) -> None:
+        self._recover(request, queryset, 24)
 
     @admin.action(description="Pause the selected subscriptions (deliveries wait)", permissions=["change"])
     def pause_hooks(self, request: HttpRequest, queryset: QuerySet[Hook]) -> None:
@@ -450,3 +479,12 @@ resend_events_action.allowed_permissions = ("resend",)  # type: ignore[attr-defi
 
 def may_resend(request: HttpRequest) -> bool:
     return request.user.has_perm("hooks.change_delivery")
+
+
+def _messages(detail) -> list[str]:
+    """A DRF ValidationError's messages, flat."""
+    if isinstance(detail, dict):
+        return [m for value in detail.values() for m in _messages(value)]
+    if isinstance(detail, list):
+        return [m for value in detail for m in _messages(value)]
+    return [str(detail)]

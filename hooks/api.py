@@ -4,8 +4,8 @@ Views stay thin: tenancy comes from hooks.selectors, changes from hooks.services
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,11 +13,13 @@ from rest_framework.views import APIView
 
 from accounts.permissions import HasScopes, IsKazooUser
 from hooks import services
+from hooks.recovery import recover
 from hooks.selectors import catalogue, hooks_of
 from hooks.serializers import (
     EventTypeSerializer,
     HookCreatedSerializer,
     HookSerializer,
+    RecoverSerializer,
     SubscribeSerializer,
 )
 
@@ -59,6 +61,20 @@ class HookDetailView(EventsScopeView):
     def delete(self, request: Request, hook_id: int) -> Response:
         services.unsubscribe(get_object_or_404(hooks_of(request.user), id=hook_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HookRecoverView(EventsScopeView):
+    @extend_schema(
+        request=RecoverSerializer,
+        responses={202: inline_serializer("Recovered", {"deliveries": serializers.IntegerField()})},
+        summary="Send this subscription the events of a time window again",
+    )
+    def post(self, request: Request, hook_id: int) -> Response:
+        hook = get_object_or_404(hooks_of(request.user), id=hook_id)
+        window = RecoverSerializer(data=request.data)
+        window.is_valid(raise_exception=True)
+        count = recover(hook, window.validated_data["since"], window.validated_data.get("until"))
+        return Response({"deliveries": count}, status=status.HTTP_202_ACCEPTED)
 
 
 class EventTypeListView(EventsScopeView):

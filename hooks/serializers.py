@@ -79,3 +79,10 @@ class EventsQuerySerializer(serializers.Serializer):
     device_id = serializers.CharField(required=False)
     queue_id = serializers.CharField(required=False)
     number = serializers.CharField(required=False)
+
+
+class RecoverSerializer(serializers.Serializer):
+    """POST /api/v1/hooks/{id}/recover: the window whose events are sent again."""
+
+    since = serializers.DateTimeField(help_text="The window's start (ISO 8601)")
+    until = serializers.DateTimeField(required=False, help_text="Its end; default now")

@@ -4,11 +4,12 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from events.api import EventListView
-from hooks.api import EventTypeListView, HookDetailView, HookListView
+from hooks.api import EventTypeListView, HookDetailView, HookListView, HookRecoverView
 
 api_urlpatterns = [
     path("hooks", HookListView.as_view(), name="hook-list"),
     path("hooks/<int:hook_id>", HookDetailView.as_view(), name="hook-detail"),
+    path("hooks/<int:hook_id>/recover", HookRecoverView.as_view(), name="hook-recover"),
     path("event-types", EventTypeListView.as_view(), name="event-type-list"),
     path("events", EventListView.as_view(), name="event-list"),
 ]
