@@ -6,8 +6,20 @@ from calls.models import ActionRequest, CallRequest
 from kazoo_zapier import admin_display, display
 
 
+class RequestedByMixin:
+    """Who asked (a Zap, as this user) and for which customer: call and action requests alike."""
+
+    @admin.display(description="customer", ordering="user__kazoo__account__name")
+    def customer(self, request: CallRequest | ActionRequest) -> str:
+        return admin_display.customer(request.user, request.account_id)
+
+    @admin.display(description="user", ordering="user__kazoo__name")
+    def user_name(self, request: CallRequest | ActionRequest) -> str:
+        return admin_display.person(request.user)
+
+
 @admin.register(CallRequest)
-class CallRequestAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
+class CallRequestAdmin(RequestedByMixin, admin_display.KeptRecordMixin, admin.ModelAdmin):
     # The number as given shows even when it was refused (then there is no normalized one).
     list_display = [
         "created_at",
@@ -34,14 +46,6 @@ class CallRequestAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
     list_select_related = ["user__kazoo__account"]
     readonly_fields = [field.name for field in CallRequest._meta.fields]
 
-    @admin.display(description="customer", ordering="user__kazoo__account__name")
-    def customer(self, request: CallRequest) -> str:
-        return admin_display.customer(request.user, request.account_id)
-
-    @admin.display(description="user", ordering="user__kazoo__name")
-    def user_name(self, request: CallRequest) -> str:
-        return admin_display.person(request.user)
-
     @admin.display(description="to (as given)", ordering="to_requested")
     def number_given(self, request: CallRequest) -> str:
         return request.to_requested or "—"
@@ -62,7 +66,7 @@ class CallRequestAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
 
 
 @admin.register(ActionRequest)
-class ActionRequestAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
+class ActionRequestAdmin(RequestedByMixin, admin_display.KeptRecordMixin, admin.ModelAdmin):
     """What Zaps changed in Kazoo (agents, forwarding, DND, SMS): who, what, when, Kazoo's answer."""
 
     list_display = [
@@ -81,14 +85,6 @@ class ActionRequestAdmin(admin_display.KeptRecordMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["user__kazoo__account"]
     readonly_fields = [field.name for field in ActionRequest._meta.fields]
-
-    @admin.display(description="customer", ordering="user__kazoo__account__name")
-    def customer(self, request: ActionRequest) -> str:
-        return admin_display.customer(request.user, request.account_id)
-
-    @admin.display(description="by", ordering="user__kazoo__name")
-    def user_name(self, request: ActionRequest) -> str:
-        return admin_display.person(request.user)
 
     @admin.display(description="status", ordering="status")
     def status_label(self, request: ActionRequest) -> str:
