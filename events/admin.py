@@ -1,10 +1,9 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from events.catalogue import EventType
+from events.catalogue import EventType, title_of
 from events.models import DeadLetter, Event, ListenerState
 from events.store_retry import replay
-from hooks.admin import event_title, may_resend, resend_events_action
 from kazoo_zapier import admin_display, display
 
 
@@ -25,7 +24,6 @@ class EventTypeFilter(admin.SimpleListFilter):
 class EventAdmin(admin_display.KeptRecordMixin, admin_display.ObjectActionsMixin, admin.ModelAdmin):
     list_display = ["occurred_at", "customer", "user_name", "title", "summary", "delivery_count"]
     list_display_links = ["occurred_at"]
-    object_actions = [("resend_events_action", "Resend to its subscriptions")]
     list_filter = [EventTypeFilter, "occurred_at"]
     search_fields = ["=id", "=call_id", "=account_id", "=user_id", "payload__summary"]
     date_hierarchy = "occurred_at"
@@ -41,10 +39,6 @@ class EventAdmin(admin_display.KeptRecordMixin, admin_display.ObjectActionsMixin
         "pretty_payload",
     ]
     exclude = ["payload"]
-    actions = [resend_events_action]
-
-    def has_resend_permission(self, request) -> bool:
-        return may_resend(request)
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -61,7 +55,7 @@ class EventAdmin(admin_display.KeptRecordMixin, admin_display.ObjectActionsMixin
 
     @admin.display(description="event", ordering="type")
     def title(self, event: Event) -> str:
-        return event_title(event.type)
+        return title_of(event.type)
 
     @admin.display(description="what happened")
     def summary(self, event: Event) -> str:

@@ -209,6 +209,36 @@ class EventType(StrEnum):
         """Every key of this type, all null: the shape both samples and live events share."""
         return dict.fromkeys(self.payload_keys)
 
+    @property
+    def is_call_centre(self) -> bool:
+        """Queue and agent events: Kazoo reports them through ACDC, which the listener polls
+        only for the accounts that want them."""
+        return self in CALL_CENTRE_TYPES
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """For model and form fields: the value stored, the title users know from Zapier."""
+        return [(kind.value, kind.title) for kind in cls]
+
+
+CALL_CENTRE_TYPES = frozenset(
+    {
+        EventType.QUEUE_CALL_WAITING,
+        EventType.QUEUE_CALL_ANSWERED,
+        EventType.QUEUE_CALL_ABANDONED,
+        EventType.QUEUE_CALL_COMPLETED,
+        EventType.AGENT_STATUS_CHANGED,
+    }
+)
+
+
+def title_of(kind: str) -> str:
+    """'call.answered' -> 'Call Answered', as users know it from Zapier; an unknown type as is."""
+    try:
+        return EventType(kind).title
+    except ValueError:
+        return kind
+
 
 # -- The documentation of the catalogue -----------------------------------------------------------
 # docs/events.md is generated from what follows (events/reference.py, `manage.py events_reference`).

@@ -33,8 +33,9 @@ from queue import Empty
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, models, reset_queries
+from django.db import close_old_connections, connection, reset_queries
 
+from events import interest
 from events.acdc import QueueInfo, diff_acdc
 from events.directory import CrossbarDirectory
 from events.models import DeadLetter, ListenerState
@@ -51,7 +52,6 @@ from events.normalizer.numbers import normalize_number
 from events.normalizer.payload import GREGORIAN_OFFSET
 from events.outbox import Outbox
 from events.store_retry import Backoff, ResilientStore, is_transient
-from hooks.models import Hook
 from kazoo_zapier.kazoo.blackhole_group import BlackholeGroup, account_hash
 from kazoo_zapier.kazoo.crossbar import CrossbarClient
 from kazoo_zapier.kazoo.errors import KazooError
@@ -78,23 +78,6 @@ def call_bindings(account_ids: Iterable[str]) -> list[tuple[str, str]]:
 
 # The window of acdc_call_stats polled: queue calls that entered within it.
 ACDC_WINDOW = timedelta(hours=1)
-
-
-def subscribed_accounts() -> list[str]:
-    """Accounts with at least one active hook, the ones whose calls anybody wants: those with the
-    most hooks first (after a reconnect they are subscribed in this order), then by id."""
-    active = Hook.objects.filter(status=Hook.Status.ACTIVE)
-    counts = active.values("account_id").annotate(hooks=models.Count("id"))
-    ranked = sorted((-row["hooks"], row["account_id"]) for row in counts)
-    return [account_id for _, account_id in ranked]
-
-
-def call_centre_accounts() -> set[str]:
-    """Accounts with an active hook on queue or agent events: the ones worth polling ACDC for."""
-    active = Hook.objects.filter(status=Hook.Status.ACTIVE).filter(
-        models.Q(event__startswith="queue.") | models.Q(event__startswith="agent.")
-    )
-    return set(active.values_list("account_id", flat=True).distinct())
 
 
 def pack_call_state(state: CallState) -> bytes:
@@ -377,7 +360,7 @@ class Listener:
     # --- call centre ----------------------------------------------------------------------------
     def poll_acdc(self) -> None:
         """One poll of every account whose queue or agent events somebody wants."""
-        accounts = call_centre_accounts()
+        accounts = interest.call_centre_accounts()
         with self._lock:
             for gone in set(self.acdc_state) - accounts:
                 del self.acdc_state[gone]  # polled again later: a fresh baseline, no stale news
@@ -419,7 +402,7 @@ class Listener:
         """One round of housekeeping; the control loop calls it every control_interval."""
         close_old_connections()
         reset_queries()  # with DEBUG on, Django keeps every query's text, state snapshots too
-        accounts = [a for a in subscribed_accounts() if self.owns(a)]
+        accounts = [a for a in interest.wanted_accounts() if self.owns(a)]
         if len(accounts) != len(self._accounts) or set(accounts) != set(self._accounts):
             logger.info("listening to %d accounts", len(accounts))
             self._accounts = accounts

@@ -1,5 +1,7 @@
 from django.db import models
 
+from events.catalogue import EventType
+
 
 class Event(models.Model):
     """A normalized event, stored once, with its payload exactly as it is delivered.
@@ -9,7 +11,7 @@ class Event(models.Model):
     """
 
     id = models.CharField(primary_key=True, max_length=64)
-    type = models.CharField(max_length=40, db_index=True)
+    type = models.CharField(max_length=40, db_index=True, choices=EventType.choices)
     account_id = models.CharField(max_length=32, help_text="Kazoo account id")
     user_id = models.CharField(
         max_length=32, blank=True, default="", help_text="Kazoo user id; empty for account events"

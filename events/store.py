@@ -1,7 +1,8 @@
 """The event store: normalized events become rows, and their deliveries in the same transaction.
 
-Nothing is sent before it is stored: the fan-out only writes Delivery rows here, and the hooks
-app schedules their sending once the transaction has committed.
+Nothing is sent before it is stored: the store announces the new rows (events.signals) inside its
+transaction, the hooks app's fan-out writes their Delivery rows there, and it schedules their
+sending once the transaction has committed.
 """
 
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from typing import Any, Protocol
 from django.db import transaction
 
 from events.models import Event
-from hooks.fanout import create_deliveries
+from events.signals import events_stored
 
 
 class Normalized(Protocol):
@@ -37,7 +38,7 @@ def store_events(normalized: Iterable[Normalized]) -> list[Event]:
         known = set(Event.objects.filter(id__in=list(by_id)).values_list("id", flat=True))
         new = [_row(item) for event_id, item in by_id.items() if event_id not in known]
         Event.objects.bulk_create(new)
-        create_deliveries(new)
+        events_stored.send(sender=Event, events=new)
     return new
 
 

@@ -15,21 +15,14 @@ from django.utils.html import format_html
 from rest_framework.exceptions import ValidationError
 
 from accounts.models import KazooAccount
-from events.catalogue import EventType
+from events.catalogue import EventType, title_of
 from events.models import Event
 from hooks import services
+from hooks.admin_events import resend_events_action
 from hooks.models import Delivery, DeliveryAttempt, Hook
 from hooks.recovery import recover
 from hooks.transport import encode_payload, signed_headers
 from kazoo_zapier import admin_display, display
-
-
-def event_title(kind: str) -> str:
-    """'call.answered' -> 'Call Answered', as users know it from Zapier."""
-    try:
-        return EventType(kind).title
-    except ValueError:
-        return kind
 
 
 class EventTitleFilter(admin.SimpleListFilter):
@@ -153,7 +146,7 @@ class HookAdmin(admin_display.ObjectActionsMixin, admin.ModelAdmin):
 
     @admin.display(description="event", ordering="event")
     def event_title(self, hook: Hook) -> str:
-        return event_title(hook.event)
+        return title_of(hook.event)
 
     @admin.display(description="target host", ordering="target_url")
     def target_host(self, hook: Hook) -> str:
@@ -300,7 +293,7 @@ class DeliveryAdmin(admin_display.KeptRecordMixin, admin_display.ObjectActionsMi
 
     @admin.display(description="event", ordering="event__type")
     def event_type(self, delivery: Delivery) -> str:
-        return event_title(delivery.event.type)
+        return title_of(delivery.event.type)
 
     @admin.display(description="customer", ordering="hook__owner__kazoo__account__name")
     def customer(self, delivery: Delivery) -> str:
@@ -419,7 +412,7 @@ class DeliveryAttemptAdmin(admin.ModelAdmin):
 
     @admin.display(description="event", ordering="delivery__event__type")
     def event_type(self, attempt: DeliveryAttempt) -> str:
-        return event_title(attempt.delivery.event.type)
+        return title_of(attempt.delivery.event.type)
 
     @admin.display(description="target host")
     def target_host(self, attempt: DeliveryAttempt) -> str:
@@ -459,26 +452,6 @@ class DeliveryAttemptAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
-
-
-def resend_events_action(
-    model_admin: admin.ModelAdmin, request: HttpRequest, events: QuerySet[Event]
-) -> None:
-    """Also usable as an action on the events admin: resend events to every hook that wants them."""
-    count = services.resend_events(events.distinct())
-    model_admin.message_user(
-        request, f"{count} delivery(ies) will be sent (again) now.", messages.SUCCESS
-    )
-
-
-resend_events_action.short_description = "Resend the selected events to their hooks"  # type: ignore[attr-defined]
-# Re-running customers' Zaps needs the right to change deliveries, not just to view them; an admin
-# offering this action defines has_resend_permission with may_resend.
-resend_events_action.allowed_permissions = ("resend",)  # type: ignore[attr-defined]
-
-
-def may_resend(request: HttpRequest) -> bool:
-    return request.user.has_perm("hooks.change_delivery")
 
 
 def _messages(detail) -> list[str]:

@@ -7,7 +7,7 @@ from events.models import Event
 from hooks.candidates import candidate_hooks
 from hooks.filters import matches
 from hooks.models import Delivery, Hook
-from hooks.selectors import is_admin_only, kazoo_profile
+from hooks.selectors import covers, event_type, refusal
 from hooks.wakeup import announce_deliveries
 
 
@@ -41,16 +41,15 @@ def create_deliveries(events: list[Event]) -> list[Delivery]:
 
 
 def hook_wants(hook: Hook, event: Event) -> bool:
-    """Whether this active hook of the event's account and type should receive it."""
-    profile = kazoo_profile(hook.owner)
-    if profile is None or not profile.is_active or not hook.owner.is_active:
+    """Whether this active hook of the event's account and type should receive it: the tenancy
+    rule of hooks.selectors, asked again now, then the hook's filters."""
+    if refusal(hook.owner, scope=hook.scope, kind=event_type(event.type)) is not None:
         return False
-    if is_admin_only(event.type) and not profile.is_admin:
-        return False
-    if hook.scope == Hook.Scope.ACCOUNT:
-        # An administrator demoted since subscribing stops receiving the account's events.
-        if not profile.is_admin:
-            return False
-    elif event.user_id != hook.kazoo_user_id:
+    if not covers(hook.owner, scope=hook.scope, event_user_id=event.user_id):
         return False
     return matches(hook.filters, event.payload)
+
+
+def on_events_stored(sender, events: list[Event], **kwargs) -> None:
+    """events.signals.events_stored: the events app's new rows get their deliveries."""
+    create_deliveries(events)

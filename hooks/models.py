@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from events.catalogue import EventType
+
 
 def new_signing_secret() -> str:
     """A Standard Webhooks symmetric secret: `whsec_` + base64 of 32 random bytes."""
@@ -39,7 +41,9 @@ class Hook(models.Model):
     # without a join, and staff can see which Kazoo account a hook belongs to.
     account_id = models.CharField(max_length=32, db_index=True, help_text="Kazoo account id")
     kazoo_user_id = models.CharField(max_length=32, help_text="the subscriber's Kazoo user id")
-    event = models.CharField(max_length=40, help_text="an event type of the catalogue")
+    event = models.CharField(
+        max_length=40, choices=EventType.choices, help_text="an event type of the catalogue"
+    )
     scope = models.CharField(max_length=10, choices=Scope.choices, default=Scope.USER)
     filters = models.JSONField(default=dict, blank=True)
     target_url = models.URLField(max_length=2000)

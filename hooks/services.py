@@ -16,7 +16,7 @@ from events.models import Event
 from hooks.fanout import hook_wants
 from hooks.filters import FilterError, clean_filters
 from hooks.models import Delivery, Hook
-from hooks.selectors import event_type, kazoo_profile, payload_keys
+from hooks.selectors import event_type, kazoo_profile, payload_keys, refusal
 from hooks.tasks import request_delivery
 from hooks.transport import TargetNotAllowed, check_target_url
 
@@ -30,11 +30,6 @@ def subscribe(
     filters: Any = None,
     oauth_client_id: str = "",
 ) -> Hook:
-    profile = kazoo_profile(user)
-    if profile is None or not profile.is_active:
-        raise PermissionDenied(
-            "Only a signed-in Kazoo user can subscribe to call events.", code="not_a_kazoo_user"
-        )
     kind = event_type(event)
     if kind is None:
         raise ValidationError(
@@ -45,17 +40,9 @@ def subscribe(
         raise ValidationError(
             {"scope": [f"The scope '{scope}' is not 'user' or 'account'."]}, code="bad_scope"
         )
-    if scope == Hook.Scope.ACCOUNT and not profile.is_admin:
-        raise PermissionDenied(
-            "Only Kazoo account administrators can receive the events of the whole account "
-            "(scope 'account'); choose scope 'user' to receive your own.",
-            code="admin_required",
-        )
-    if kind.admin_only and not profile.is_admin:
-        raise PermissionDenied(
-            f"Only Kazoo account administrators can subscribe to '{kind.title}' events.",
-            code="admin_required",
-        )
+    if refused := refusal(user, scope=scope, kind=kind):
+        raise PermissionDenied(refused.message, code=refused.code)
+    profile = kazoo_profile(user)
     try:
         cleaned = clean_filters(filters, event_type=str(kind), payload_keys=payload_keys(event))
     except FilterError as exc:

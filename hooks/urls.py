@@ -3,8 +3,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from events.api import EventListView
 from hooks.api import EventTypeListView, HookDetailView, HookListView, HookRecoverView
+from hooks.events_api import EventListView
 
 api_urlpatterns = [
     path("hooks", HookListView.as_view(), name="hook-list"),

@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from events.api import example_payload
 from events.catalogue import EventType
+from events.examples import example_payload
 from events.models import Event
 from hooks.models import Delivery, Hook
 from hooks.selectors import hooks_of, kazoo_profile

@@ -1,11 +1,10 @@
 """GET /api/v1/events: recent events for Zapier's performList, in exactly the delivered shape.
 
 Zapier's editor tests a hook trigger with this list, and the fields a user maps there must be the
-fields that arrive live: so the items are the stored payloads themselves. With no event yet, one
+fields that arrive live: so the items are the stored payloads themselves. It is a subscriber's
+view of the events, so it lives with the hooks. With no event yet, one
 example with every key of the type and obviously dummy values.
 """
-
-from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -13,11 +12,11 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from events.catalogue import KAZOO_KEYS, EventType
+from events.catalogue import EventType
+from events.examples import example_payload
 from hooks.api import EventsScopeView
 from hooks.filters import FILTER_FIELDS, FilterError, clean_filters, matches
-from hooks.models import Hook
-from hooks.selectors import events_visible_to, kazoo_profile
+from hooks.selectors import events_visible_to, refusal
 from hooks.serializers import EventsQuerySerializer
 
 # Filters are applied to the payloads in Python: look at this many recent rows at most.
@@ -35,12 +34,8 @@ class EventListView(EventsScopeView):
         query = EventsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        profile = kazoo_profile(request.user)
-        if params["scope"] == Hook.Scope.ACCOUNT and not profile.is_admin:
-            raise PermissionDenied(
-                "Only Kazoo account administrators can list the events of the whole account.",
-                code="admin_required",
-            )
+        if refused := refusal(request.user, scope=params["scope"]):
+            raise PermissionDenied(refused.message, code=refused.code)
         kind = _event_type(params.get("type"))
         raw_filters = {name: params[name] for name in FILTER_FIELDS if name in params}
         filters: dict[str, str] = {}
@@ -75,43 +70,3 @@ def _event_type(value: str | None) -> EventType | None:
         raise ValidationError(
             {"type": [f"'{value}' is not an event type; see GET /api/v1/event-types."]}
         ) from None
-
-
-def example_payload(kind: EventType) -> dict[str, Any]:
-    """Every key of the type, with values nobody could take for a real call."""
-    payload = kind.empty_payload()
-    for key in payload:
-        payload[key] = _dummy(key, kind)
-    return payload
-
-
-def _dummy(key: str, kind: EventType) -> Any:
-    fixed: dict[str, Any] = {
-        "id": f"example-{kind.value}-0001",
-        "type": kind.value,
-        "occurred_at": "2024-01-01T12:00:00Z",
-        "direction": "inbound",
-        "answered": True,
-        "result": "answered",
-        "hangup_cause": "NORMAL_CLEARING",
-        "park_slot": "1",
-        "agent_status": "ready",
-        "abandon_reason": "caller_hangup",
-        "summary": f"Example: {kind.title} (a sample, not a real call)",
-        "kazoo": {k: f"example-{k.replace('_', '-')}" for k in KAZOO_KEYS},
-    }
-    if key in fixed:
-        return fixed[key]
-    if key.endswith("_number"):
-        return "+15555550100"
-    if key.endswith("_seconds"):
-        return 42
-    if key.endswith("_email"):
-        return "jane.example@example.com"
-    if key.endswith("_extension"):
-        return "1001"
-    if key.endswith("_name"):
-        return "Example " + key.removesuffix("_name").replace("_", " ").title()
-    if key.endswith("_id"):
-        return f"example{key.removesuffix('_id').replace('_', '')}id0000000000000"[:32]
-    return f"example {key}"
