@@ -27,6 +27,9 @@ from hooks.selectors import events_visible_to, kazoo_profile
 COMMIT_LAG = timedelta(seconds=2)
 BACKLOG = 20
 
+# Where the monitor's websocket is served (kazoo_zapier/routing.py) and where pages connect to it.
+MONITOR_WS_PATH = "/ws/monitor/"
+
 
 @dataclass(frozen=True)
 class MonitorFilter:

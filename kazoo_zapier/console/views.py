@@ -19,9 +19,8 @@ from events.models import Event
 from hooks.models import Delivery, Hook
 from kazoo_zapier import display
 from kazoo_zapier.console import selectors
+from kazoo_zapier.console.monitor import MONITOR_WS_PATH
 from kazoo_zapier.console.services import NotYourHook, send_test_event
-
-MONITOR_WS_PATH = "/ws/monitor/"
 
 
 def _page(request: HttpRequest, template: str, title: str, **context: object) -> HttpResponse:

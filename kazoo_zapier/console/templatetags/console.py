@@ -10,7 +10,7 @@ from django import template
 from events.catalogue import EventType
 from hooks.models import Hook
 from hooks.selectors import hooks_of, kazoo_profile
-from kazoo_zapier.console.views import MONITOR_WS_PATH
+from kazoo_zapier.console.monitor import MONITOR_WS_PATH
 
 register = template.Library()
 
