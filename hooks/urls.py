@@ -4,6 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from hooks.api import EventTypeListView, HookDetailView, HookListView, HookRecoverView
+from hooks.connect import recover_from_connect
 from hooks.events_api import EventListView
 
 api_urlpatterns = [
@@ -12,6 +13,11 @@ api_urlpatterns = [
     path("hooks/<int:hook_id>/recover", HookRecoverView.as_view(), name="hook-recover"),
     path("event-types", EventTypeListView.as_view(), name="event-type-list"),
     path("events", EventListView.as_view(), name="event-list"),
+]
+
+# The user's own Zaps on /connect/ (hooks/connect.py).
+page_urlpatterns = [
+    path("connect/hooks/<int:hook_id>/recover/", recover_from_connect, name="connect-recover"),
 ]
 
 schema_urlpatterns = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include(accounts_urls.urlpatterns)),
+    path("", include(hooks_urls.page_urlpatterns)),
     path("oauth/", include(accounts_urls.oauth_urlpatterns, namespace="oauth2_provider")),
     path("api/v1/", include(accounts_urls.api_urlpatterns)),
     path("api/v1/", include(hooks_urls.api_urlpatterns)),

@@ -12,8 +12,9 @@ from oauth2_provider.models import get_access_token_model, get_application_model
 
 from accounts.forms import BAD_CREDENTIALS
 from hooks import services
+from hooks.delivery import process_due_deliveries
 from hooks.fanout import create_deliveries
-from hooks.models import Hook
+from hooks.models import Delivery, Hook
 from kazoo_zapier.kazoo.simulator.world import DEMO_PASSWORD
 from tests.fixtures.accounts import pkce_pair
 
@@ -167,3 +168,38 @@ def test_the_connect_page_disconnects_an_app(
     hook.refresh_from_db()
     assert hook.status == Hook.Status.REVOKED and "no longer holds a grant" in hook.status_reason
     assert create_deliveries([make_event(kazoo_user)]) == []
+    # The page says so, with the reason, and offers no Recover for a Zap that cannot receive.
+    zap = page.locator(f"li.zap[data-hook='{hook.id}']")
+    assert "Stopped: access was disconnected" in zap.inner_text()
+    assert "no longer holds a grant" in zap.inner_text()
+    assert zap.get_by_role("button", name=re.compile("Send again")).count() == 0
+
+
+def test_a_user_sends_a_fixed_zap_the_last_days_events_again_from_the_connect_page(
+    page, kazoo_sim, kazoo_user, receiver, hook_settings, make_hook, make_event
+):
+    hook = make_hook(kazoo_user, receiver.url("/zap"))
+    receiver.script("/zap", "400", "400")  # the Zap was broken: both events failed for good
+    events = [make_event(kazoo_user), make_event(kazoo_user)]
+    create_deliveries(events)
+    process_due_deliveries()
+    receiver.script("/zap", "200")  # then fixed
+
+    page.goto("/accounts/login/?next=/connect/")
+    sign_in_by_keyboard(page)
+    page.wait_for_url(on_path("/connect/"))
+    zap = page.locator(f"li.zap[data-hook='{hook.id}']")
+    assert "New Incoming Call" in zap.inner_text()
+    assert "0 delivered, 2 failed, 0 waiting" in zap.inner_text()
+    zap.get_by_label("Send again the events of").select_option("24h")
+    zap.get_by_role("button", name=re.compile("Send again to your")).click()
+    page.get_by_role("status").wait_for()
+    assert "2 event(s) of the last 24 hours will be sent again" in page.get_by_role(
+        "status"
+    ).inner_text()
+    assert process_due_deliveries() == 2
+    resent = Delivery.objects.filter(hook=hook, resend_of__isnull=False)
+    assert sorted(resent.values_list("event_id", flat=True)) == sorted(e.id for e in events)
+    assert [r.headers["webhook-id"] for r in receiver.requests("/zap")[-2:]] == [
+        e.id for e in events
+    ]
