@@ -4,6 +4,7 @@ Lists fit a 1280 px screen with the columns staff read first; every page behind 
 read-only, with the page's actions as buttons (admin/hooks/object_actions_form.html).
 """
 
+import json
 from datetime import timedelta
 
 from django.contrib import admin, messages
@@ -21,7 +22,7 @@ from hooks import services
 from hooks.admin_events import resend_events_action
 from hooks.models import Delivery, DeliveryAttempt, Hook
 from hooks.recovery import recover
-from hooks.transport import encode_payload, signed_headers
+from hooks.transport import signed_headers
 from kazoo_zapier import admin_display, display
 
 
@@ -57,7 +58,7 @@ def attempt_headers(delivery: Delivery, attempt: DeliveryAttempt) -> str:
     headers = signed_headers(
         delivery.hook.secret,
         delivery.event_id,
-        encode_payload(delivery.event.payload),
+        delivery.body,
         attempt.started_at,
     )
     return "\n".join(f"{name}: {value}" for name, value in headers.items())
@@ -347,9 +348,9 @@ class DeliveryAdmin(admin_display.KeptRecordMixin, admin_display.ObjectActionsMi
         last = delivery.attempt_log.order_by("-started_at").first()
         return admin_display.pre(attempt_headers(delivery, last) if last else "not sent yet")
 
-    @admin.display(description="payload, as sent")
+    @admin.display(description="payload, as sent (the stored body, in its order)")
     def payload(self, delivery: Delivery) -> str:
-        return admin_display.pre(delivery.event.payload)
+        return admin_display.pre(json.loads(delivery.body))
 
     @admin.display(description="response excerpt (last attempt)")
     def last_response(self, delivery: Delivery) -> str:
@@ -436,9 +437,9 @@ class DeliveryAttemptAdmin(admin.ModelAdmin):
     def headers(self, attempt: DeliveryAttempt) -> str:
         return admin_display.pre(attempt_headers(attempt.delivery, attempt))
 
-    @admin.display(description="payload, as sent")
+    @admin.display(description="payload, as sent (the stored body, in its order)")
     def payload(self, attempt: DeliveryAttempt) -> str:
-        return admin_display.pre(attempt.delivery.event.payload)
+        return admin_display.pre(json.loads(attempt.delivery.body))
 
     @admin.display(description="the answer")
     def answer(self, attempt: DeliveryAttempt) -> str:

@@ -48,7 +48,7 @@ from hooks.outcomes import (
     record_runs,
 )
 from hooks.pacing import pacer_for
-from hooks.transport import encode_payload, new_session, post_signed
+from hooks.transport import new_session, post_signed
 
 logger = logging.getLogger(__name__)
 
@@ -194,7 +194,7 @@ def claim_work(
         )
         .annotate(place=Window(RowNumber(), partition_by=[F("hook_id")], order_by=F("id").asc()))
         .filter(place__lte=per_hook)
-        .select_related("event")
+        .select_related("event", "payload")
         .order_by("id")
     )
     by_hook: dict[int, list[Delivery]] = defaultdict(list)
@@ -294,7 +294,7 @@ def send_hook(hook: Hook, deliveries: list[Delivery], stop_at: float) -> HookRun
             hook.target_url,
             secret=hook.secret,
             msg_id=delivery.event_id,
-            body=encode_payload(delivery.event.payload),
+            body=delivery.body,
         )
         outcome = classify(result)
         run.sent.append(Sent(delivery, result, outcome))

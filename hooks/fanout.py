@@ -1,4 +1,7 @@
-"""Who wants these events: one Delivery row per event x matching hook, sent after commit."""
+"""Who wants these events: one Delivery row per event x matching hook, sent after commit.
+
+The body each sends is rendered once per event (and rendering) and stored with it (hooks/rendering.py).
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,6 +10,7 @@ from events.models import Event
 from hooks.candidates import candidate_hooks
 from hooks.filters import matches
 from hooks.models import Delivery, Hook
+from hooks.rendering import new_bodies, rendering_key
 from hooks.selectors import covers, event_type, refusal
 from hooks.wakeup import announce_deliveries
 
@@ -24,14 +28,25 @@ def create_deliveries(events: list[Event]) -> list[Delivery]:
     candidates = candidate_hooks({(event.account_id, event.type) for event in events})
 
     now = timezone.now()
-    rows = [
-        Delivery(event=event, hook=hook, created_at=now, next_attempt_at=now)
+    wanted = [
+        (event, hook, rendering_key(hook))
         for event in events  # in the order given: a hook's first attempts follow it
         for hook in candidates.get((event.account_id, event.type), ())
         if hook_wants(hook, event)
     ]
-    if not rows:
+    if not wanted:
         return []
+    bodies = new_bodies((event, key) for event, _, key in wanted)  # one per event and key
+    rows = [
+        Delivery(
+            event=event,
+            hook=hook,
+            payload=bodies[event.id, key],
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for event, hook, key in wanted
+    ]
     Delivery.objects.bulk_create(rows)
     announce_deliveries()  # wakes a listening drainer at commit
     from hooks.tasks import request_delivery  # the task module imports the engine, not us

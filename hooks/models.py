@@ -154,6 +154,28 @@ class Hook(models.Model):
 CIRCUIT_THRESHOLD = 3
 
 
+class DeliveryPayload(models.Model):
+    """The body of an event's deliveries, exactly as it is signed and sent, stored once.
+
+    Every hook that reads the event alike (the same `rendering`, hooks/rendering.py) shares one
+    row, and every attempt and resend sends these very characters: the payload is not encoded
+    again per attempt, so its documented key order survives PostgreSQL's jsonb (which keeps no
+    order) and a signature can be checked against what staff see.
+    """
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="bodies")
+    rendering = models.CharField(max_length=64, blank=True, default="")
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "rendering"], name="payload_once_per_rendering")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} ({self.rendering or 'as stored'})"
+
+
 class Delivery(models.Model):
     """One event for one hook: sent until the target answers 2xx, gives up, or the hook goes."""
 
@@ -165,6 +187,10 @@ class Delivery(models.Model):
 
     event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="deliveries")
     hook = models.ForeignKey(Hook, on_delete=models.CASCADE, related_name="deliveries")
+    # What is sent; empty only for deliveries made before bodies were stored (encoded when sent).
+    payload = models.ForeignKey(
+        DeliveryPayload, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -201,6 +227,15 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → hook {self.hook_id} ({self.status})"
+
+    @property
+    def body(self) -> str:
+        """The exact text this delivery sends and signs."""
+        if self.payload_id is not None:
+            return self.payload.body
+        from hooks.rendering import encode  # rows from before bodies were stored
+
+        return encode(self.event)
 
 
 class DeliveryAttempt(models.Model):

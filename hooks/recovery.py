@@ -15,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from events.models import Event
 from hooks.fanout import hook_wants
 from hooks.models import Delivery, Hook
+from hooks.rendering import bodies_for, rendering_key
 from hooks.tasks import request_delivery
 
 # A window longer than this is refused: events are kept EVENTS_RETENTION_DAYS, and a Zap flooded
@@ -47,18 +48,21 @@ def recover(hook: Hook, since: datetime, until: datetime | None = None) -> int:
         )
     )
     now = timezone.now()
-    rows = [
-        Delivery(
-            event=event,
-            hook=hook,
-            resend_of_id=originals.get(event.id),
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for event in events
-        if hook_wants(hook, event)
-    ]
+    key = rendering_key(hook)
+    wanted = [event for event in events if hook_wants(hook, event)]
     with transaction.atomic():
+        bodies = bodies_for((event, key) for event in wanted)  # as it was sent the first time
+        rows = [
+            Delivery(
+                event=event,
+                hook=hook,
+                payload=bodies[event.id, key],
+                resend_of_id=originals.get(event.id),
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for event in wanted
+        ]
         Delivery.objects.bulk_create(rows)
         if rows:
             transaction.on_commit(request_delivery)

@@ -16,6 +16,7 @@ from events.models import Event
 from hooks.fanout import hook_wants
 from hooks.filters import FilterError, clean_filters
 from hooks.models import Delivery, Hook
+from hooks.rendering import bodies_for, rendering_key
 from hooks.selectors import event_type, kazoo_profile, payload_keys, refusal
 from hooks.tasks import request_delivery
 from hooks.transport import TargetNotAllowed, check_target_url
@@ -124,27 +125,37 @@ def retry_deliveries(deliveries: QuerySet[Delivery]) -> int:
 @transaction.atomic
 def resend_events(events: Iterable[Event]) -> int:
     """Staff resend: each event goes again to every active hook that wants it now, delivered
-    before or not (a deliberate second delivery); returns the number of deliveries due."""
+    before or not (a deliberate second delivery); returns the number of deliveries due.
+
+    Each resend is a new delivery with the same webhook-id and body, pointing at the delivery it
+    repeats (as a recovery's are); a hook that never had the event gets its first delivery.
+    """
     now = timezone.now()
-    count = 0
+    wanted = []
     for event in events:
         hooks = Hook.objects.filter(
             status=Hook.Status.ACTIVE, account_id=event.account_id, event=event.type
         ).select_related("owner__kazoo")
-        for hook in hooks:
-            if not hook_wants(hook, event):
-                continue
-            Delivery.objects.update_or_create(
-                event=event,
-                hook=hook,
-                defaults={
-                    "status": Delivery.Status.PENDING,
-                    "next_attempt_at": now,
-                    "first_attempt_at": None,
-                    "delivered_at": None,
-                },
-            )
-            count += 1
-    if count:
-        transaction.on_commit(request_delivery)
-    return count
+        wanted += [(event, hook, rendering_key(hook)) for hook in hooks if hook_wants(hook, event)]
+    if not wanted:
+        return 0
+    originals = {
+        (event_id, hook_id): delivery_id
+        for event_id, hook_id, delivery_id in Delivery.objects.filter(
+            resend_of__isnull=True, event__in=[event for event, _, _ in wanted]
+        ).values_list("event_id", "hook_id", "id")
+    }
+    bodies = bodies_for((event, key) for event, _, key in wanted)
+    Delivery.objects.bulk_create(
+        Delivery(
+            event=event,
+            hook=hook,
+            payload=bodies[event.id, key],
+            resend_of_id=originals.get((event.id, hook.id)),
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for event, hook, key in wanted
+    )
+    transaction.on_commit(request_delivery)
+    return len(wanted)

@@ -15,7 +15,6 @@ import contextlib
 import heapq
 import ipaddress
 import itertools
-import json
 import socket
 import threading
 import time
@@ -295,11 +294,6 @@ class SendResult:
     error: str = ""
     retry_after: float | None = None
     refused: bool = False  # the guard refused the target: no request was made
-
-
-def encode_payload(payload: dict[str, Any]) -> str:
-    """The exact text sent and signed."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
 def signed_headers(secret: str, msg_id: str, body: str, at: datetime) -> dict[str, str]:

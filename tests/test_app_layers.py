@@ -39,7 +39,8 @@ def imported_apps(package: Path) -> dict[str, set[str]]:
 )
 def test_lower_layers_import_no_app_above_them(package, allowed):
     offenders = {
-        module: apps - allowed for module, apps in imported_apps(ROOT / package).items()
+        module: apps - allowed
+        for module, apps in imported_apps(ROOT / package).items()
         if apps - allowed
     }
     assert offenders == {}

@@ -25,7 +25,9 @@ def test_the_page_lists_my_zaps_with_state_reason_and_counts_and_not_other_peopl
     gone.set_status(Hook.Status.UNSUBSCRIBED)
     theirs = make_hook(kazoo_colleague, receiver.url("/theirs"))
     receiver.script("/mine", "200", "400")
-    create_deliveries([make_event(kazoo_user, "call.missed"), make_event(kazoo_user, "call.missed")])
+    create_deliveries(
+        [make_event(kazoo_user, "call.missed"), make_event(kazoo_user, "call.missed")]
+    )
     process_due_deliveries()
 
     client.force_login(kazoo_user)
