@@ -27,6 +27,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -73,7 +74,8 @@ def executor() -> ThreadPoolExecutor:
     with _executor_lock:
         if _executor is None:
             _executor = ThreadPoolExecutor(
-                max_workers=settings.HOOKS_SENDER_THREADS, thread_name_prefix="hook-sender"
+                max_workers=sender_threads(),
+                thread_name_prefix="hook-sender",
             )
         return _executor
 
@@ -83,7 +85,28 @@ def probe_capacity() -> int:
     return max(1, settings.HOOKS_SENDER_THREADS // 4)
 
 
+def prompt_capacity() -> int:
+    """Groups sending promptly at once, besides the probes (at least one: a single sender
+    thread still sends)."""
+    return max(1, settings.HOOKS_SENDER_THREADS - probe_capacity())
+
+
+def sender_threads() -> int:
+    """The prompt groups, the probes and the slow sends that moved out of their way."""
+    return prompt_capacity() + probe_capacity() + settings.HOOKS_SLOW_SENDS
+
+
 # --- Claiming, sending, recording ------------------------------------------------------------------
+@dataclass
+class InFlight:
+    """A group of hooks (one target URL) being sent by one thread."""
+
+    token: str
+    hooks: list[Hook]
+    probing: bool
+    started: float  # monotonic
+
+
 class Pipeline:
     """Keeps the sender threads busy: more hooks are claimed as others finish.
 
@@ -93,15 +116,22 @@ class Pipeline:
     group of hooks is released with the token it was claimed with: a hook claimed again after
     its lease ran out is not released by the first claim's record.
 
-    Hooks whose circuit is open (failing again and again) are claimed separately and at most
-    `probe_capacity()` at a time, one delivery each: a dead target costs one sender now and then,
-    never the threads that healthy targets need.
+    Fairness, against targets that answer slowly or never:
+    - A group still sending after HOOKS_SLOW_AFTER_SECONDS stops counting against the
+      HOOKS_SENDER_THREADS: it waits out its deadline in one of HOOKS_SLOW_SENDS further
+      threads, and a healthy target is served meanwhile. Only when those are all taken do slow
+      sends hold the threads healthy targets need.
+    - Hooks whose circuit is open (failing again and again) are claimed separately and at most
+      `probe_capacity()` at a time, one delivery each.
+    A group is started only on a free thread, so nothing waits in the executor's queue behind
+    a dead target.
     """
 
     def __init__(self, on_finished: Callable[..., Any] | None = None) -> None:
         self.on_finished = on_finished  # called from a sender thread as each group finishes
-        self.capacity = settings.HOOKS_SENDER_THREADS * 4  # hooks in flight
-        self.in_flight: dict[Future[list[HookRun]], tuple[str, list[Hook], bool]] = {}
+        self.capacity = prompt_capacity()
+        self.threads = sender_threads()
+        self.in_flight: dict[Future[list[HookRun]], InFlight] = {}
 
     @property
     def busy(self) -> bool:
@@ -109,21 +139,43 @@ class Pipeline:
 
     def hooks_in_flight(self, *, probing: bool | None = None) -> int:
         return sum(
-            len(hooks)
-            for _, hooks, probe in self.in_flight.values()
-            if probing is None or probe == probing
+            len(group.hooks)
+            for group in self.in_flight.values()
+            if probing is None or group.probing == probing
+        )
+
+    def prompt_groups(self, *, probing: bool) -> int:
+        """Groups in flight that have not been sending long enough to count as slow."""
+        slow_since = time.monotonic() - settings.HOOKS_SLOW_AFTER_SECONDS
+        return sum(
+            1
+            for group in self.in_flight.values()
+            if group.probing == probing and group.started > slow_since
         )
 
     def fill(self, *, now: datetime | None = None) -> int:
-        """Claim hooks with due work up to capacity and start sending; returns hooks claimed."""
+        """Claim hooks with due work up to the free threads and start sending; returns hooks
+        claimed."""
         now = now or timezone.now()
         claimed = 0
         probes = probe_capacity()
         # Probes have room of their own: healthy hooks never wait behind them, nor they behind
         # a busy pipeline for ever.
+        main_groups = sum(1 for group in self.in_flight.values() if not group.probing)
         for probing, room in (
-            (False, self.capacity - probes - self.hooks_in_flight(probing=False)),
-            (True, probes - self.hooks_in_flight(probing=True)),
+            (
+                False,
+                min(
+                    self.capacity - self.prompt_groups(probing=False),
+                    self.threads - probes - main_groups,  # the probes' threads stay theirs
+                ),
+            ),
+            (
+                True,
+                min(
+                    probes - self.hooks_in_flight(probing=True), self.threads - len(self.in_flight)
+                ),
+            ),
         ):
             if room > 0:
                 claimed += self._start(now, room, probing=probing)
@@ -140,7 +192,9 @@ class Pipeline:
             by_url[hook.target_url].append((hook, deliveries))
         for group in by_url.values():
             future = executor().submit(_send_group, group, stop_at)
-            self.in_flight[future] = (token, [hook for hook, _ in group], probing)
+            self.in_flight[future] = InFlight(
+                token, [hook for hook, _ in group], probing, time.monotonic()
+            )
             if self.on_finished is not None:
                 future.add_done_callback(self.on_finished)
         return len(work)
@@ -160,7 +214,7 @@ class Pipeline:
     def _record(self, done: set[Future[list[HookRun]]]) -> int:
         by_token: dict[str, list[HookRun]] = defaultdict(list)
         for future in done:
-            token, hooks, _ = self.in_flight.pop(future)
+            token, hooks = self.in_flight[future].token, self.in_flight.pop(future).hooks
             try:
                 by_token[token].extend(future.result())
             except Exception:

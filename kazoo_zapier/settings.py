@@ -356,6 +356,11 @@ HOOKS_DISABLE_AFTER_HOURS = env_float("HOOKS_DISABLE_AFTER_HOURS", 24.0, minimum
 HOOKS_RETENTION_DAYS = env_int("HOOKS_RETENTION_DAYS", 14, minimum=1)
 HOOKS_RATE_PER_TARGET = env_float("HOOKS_RATE_PER_TARGET", 25.0, minimum=0.1)
 HOOKS_SENDER_THREADS = env_int("HOOKS_SENDER_THREADS", 16, minimum=1)
+# A send still running after HOOKS_SLOW_AFTER_SECONDS (a slow or dead target) moves out of the
+# way: it waits in one of HOOKS_SLOW_SENDS further threads, and the SENDER_THREADS go on serving
+# the targets that answer (hooks/delivery.py, Pipeline).
+HOOKS_SLOW_AFTER_SECONDS = env_float("HOOKS_SLOW_AFTER_SECONDS", 2.0, minimum=0.1)
+HOOKS_SLOW_SENDS = env_int("HOOKS_SLOW_SENDS", 64, minimum=0)
 HOOKS_LEASE_SECONDS = env_int("HOOKS_LEASE_SECONDS", 60, minimum=5)
 # --- Click-to-call (calls/) -----------------------------------------------------------------------
 # Calls one Kazoo user may place per period: a toll-fraud guard. DRF's rate format, e.g. 20/hour.

@@ -160,7 +160,7 @@ def test_dead_targets_do_not_take_the_senders_of_healthy_ones(
     pipeline = Pipeline()
     pipeline.fill()
     assert pipeline.hooks_in_flight(probing=True) == delivery.probe_capacity() == 2
-    assert pipeline.hooks_in_flight(probing=False) == pipeline.capacity - 2
+    assert pipeline.hooks_in_flight(probing=False) == pipeline.capacity == 8 - 2
     pipeline.finish()
     assert sent_to("/close/") == 52
     drain()
@@ -179,3 +179,42 @@ def test_one_2xx_closes_the_circuit(receiver, make_hook, make_event, kazoo_user)
     assert (hook.consecutive_failures, hook.retry_at) == (0, None)
     assert process_due_deliveries() == 2  # closed: the rest go together
     wait_until(lambda: len(receiver.requests("/ok")) == 3)
+
+
+@pytest.mark.parametrize("slow_sends", [2, 0])
+def test_sends_to_dead_targets_move_out_of_the_way_of_healthy_ones(
+    receiver, make_hook, make_event, kazoo_user, settings, slow_sends
+):
+    """Two prompt sender threads (three, less one kept for probes), both taken by targets that
+    never answer: once those sends have run HOOKS_SLOW_AFTER_SECONDS they wait in the slow
+    threads, and a healthy target is served at once. With no slow threads (the control), it
+    waits for their deadline."""
+    settings.HOOKS_SENDER_THREADS = 3
+    settings.HOOKS_SLOW_SENDS = slow_sends
+    settings.HOOKS_SLOW_AFTER_SECONDS = 0.2
+    settings.HOOKS_TIMEOUT_SECONDS = 8.0
+    dead = [make_hook(kazoo_user, receiver.url(f"/hang/{n}")) for n in range(2)]
+    create_deliveries([make_event(kazoo_user)])  # both dead hooks get one
+    pipeline = Pipeline()
+    assert pipeline.fill() == 2
+    receiver.wait_for(2)
+    healthy = make_hook(kazoo_user, receiver.url("/ok"))
+    Delivery.objects.create(
+        event=make_event(kazoo_user), hook=healthy, next_attempt_at=timezone.now()
+    )
+
+    def served() -> bool:
+        pipeline.fill()
+        pipeline.collect(timeout=0.05)
+        return Delivery.objects.filter(hook=healthy, status="delivered").exists()
+
+    try:
+        if slow_sends:
+            wait_until(served, timeout=3, what="the healthy hook served beside the dead ones")
+        else:
+            with pytest.raises(AssertionError):
+                wait_until(served, timeout=3)
+        assert pipeline.hooks_in_flight() >= len(dead)
+    finally:
+        receiver.release()
+        pipeline.finish()
