@@ -8,6 +8,7 @@ that minute while retries fall due, and ends early when nothing is waiting.
 """
 
 import logging
+import threading
 import time
 from datetime import timedelta
 
@@ -59,8 +60,11 @@ def _mark_alive(until: float | None) -> None:
     Drainer.objects.update_or_create(id=DRAINER_ID, defaults={"alive_until": alive_until})
 
 
-def drain(*, budget_seconds: float, wait_for_retries: bool) -> int:
-    """Send until idle (or, for the sweep, until nothing falls due in the budget)."""
+def drain(
+    *, budget_seconds: float, wait_for_retries: bool, stop: threading.Event | None = None
+) -> int:
+    """Send until idle (or, for the sweep, until nothing falls due in the budget); with `stop`
+    (manage.py send_deliveries), until it is set, idle or not."""
     started = last_busy = last_mark = time.monotonic()
     _mark_alive(ALIVE_SECONDS)
     attempts = 0
@@ -69,6 +73,8 @@ def drain(*, budget_seconds: float, wait_for_retries: bool) -> int:
             pipeline = Pipeline(on_finished=wakeup.set)
             try:
                 while (elapsed := time.monotonic() - started) < budget_seconds:
+                    if stop is not None and stop.is_set():
+                        break
                     if time.monotonic() - last_mark > ALIVE_SECONDS / 3:
                         _mark_alive(ALIVE_SECONDS)
                         last_mark = time.monotonic()
@@ -78,8 +84,10 @@ def drain(*, budget_seconds: float, wait_for_retries: bool) -> int:
                     attempts += pipeline.collect()
                     if claimed or pipeline.busy:
                         last_busy = time.monotonic()
-                    elif time.monotonic() - last_busy >= LINGER_SECONDS and not (
-                        wait_for_retries and due_soon(budget_seconds - elapsed)
+                    elif (
+                        stop is None
+                        and time.monotonic() - last_busy >= LINGER_SECONDS
+                        and not (wait_for_retries and due_soon(budget_seconds - elapsed))
                     ):
                         break
                     wakeup.wait()  # deliveries committed, a sender finished, or a poll is due
@@ -100,6 +108,15 @@ def deliver_now() -> int:
 def sweep() -> int:
     """Retries that fell due and hooks whose worker died (their lease expired)."""
     return drain(budget_seconds=SWEEP_BUDGET_SECONDS, wait_for_retries=True)
+
+
+def send_forever(stop: threading.Event) -> int:
+    """The dedicated sender (manage.py send_deliveries): one drainer that never lingers out.
+
+    It marks itself alive the whole time, so producers enqueue no task while it runs; retries and
+    expired leases are its own work, as the sweep's. Returns the attempts made when stopped.
+    """
+    return drain(budget_seconds=float("inf"), wait_for_retries=True, stop=stop)
 
 
 def prune() -> int:
