@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
-from accounts.services import is_enabled, sync_kazoo_user
+from accounts.services import is_enabled, parent_documents, sync_kazoo_user
 from kazoo_zapier.kazoo.crossbar import get_crossbar
 from kazoo_zapier.kazoo.errors import KazooAuthError, KazooNotFound, KazooValidationError
 
@@ -46,7 +46,7 @@ class KazooBackend(ModelBackend):
             return None
         account_doc = crossbar.account(session.account_id, token=session.token)
         user_doc = crossbar.user(session.account_id, session.owner_id, token=session.token)
-        user = sync_kazoo_user(account_doc, user_doc)
+        user = sync_kazoo_user(account_doc, user_doc, parent_documents(account_doc, user_doc))
         if not (is_enabled(account_doc) and is_enabled(user_doc)):
             logger.info("Kazoo user %s is disabled; sign-in refused", session.owner_id)
             return None

@@ -104,7 +104,13 @@ def _seed_demo_subscriptions(world) -> None:
 
 def kazoo_documents(account, user) -> tuple[dict, dict]:
     """The account and user documents Kazoo (the simulator) serves for a seeded user."""
-    account_doc = {"id": account.id, "name": account.name, "enabled": True}
+    account_doc = {
+        "id": account.id,
+        "name": account.name,
+        "enabled": True,
+        "language": account.language,
+        "timezone": account.timezone,
+    }
     user_doc = {
         "id": user.id,
         "username": user.username,
@@ -114,5 +120,7 @@ def kazoo_documents(account, user) -> tuple[dict, dict]:
         "priv_level": user.priv_level,
         "enabled": user.enabled,
         "presence_id": user.extension,
+        "language": user.language,
+        "timezone": user.timezone,
     }
     return account_doc, user_doc

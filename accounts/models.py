@@ -13,6 +13,9 @@ from django.db import models
 class KazooAccount(models.Model):
     kazoo_id = models.CharField("Kazoo account id", max_length=32, unique=True)
     name = models.CharField(max_length=200)
+    language = models.CharField(
+        max_length=35, blank=True, help_text='Kazoo\'s language for the account, e.g. "de-DE".'
+    )
     created = models.DateTimeField(auto_now_add=True)
     last_synced = models.DateTimeField(null=True, blank=True)
 
@@ -36,6 +39,17 @@ class KazooUser(models.Model):
     name = models.CharField(max_length=200, blank=True)
     email = models.CharField(max_length=254, blank=True)
     extension = models.CharField(max_length=40, blank=True)
+    language = models.CharField(
+        max_length=35,
+        blank=True,
+        help_text="The user's own language in Kazoo, e.g. \"de-DE\"; blank: the account's.",
+    )
+    timezone = models.CharField(
+        "time zone",
+        max_length=64,
+        blank=True,
+        help_text="As Kazoo resolves it: the user's, else the account's and its parents'.",
+    )
     is_admin = models.BooleanField(
         "Kazoo administrator", default=False, help_text='Kazoo priv_level is "admin".'
     )
@@ -55,3 +69,13 @@ class KazooUser(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name or self.username} ({self.account.name})"
+
+    @property
+    def kazoo_language(self) -> str:
+        """The user's language tag, else the account's ("" when Kazoo names none)."""
+        return self.language or self.account.language
+
+    @property
+    def zone_name(self) -> str:
+        """The IANA zone this user's times are shown in."""
+        return self.timezone or settings.TIME_ZONE

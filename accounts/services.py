@@ -17,8 +17,9 @@ from oauth2_provider.models import (
 )
 
 from accounts.models import KazooAccount, KazooUser
+from accounts.preferences import own_language, resolve_timezone
 from kazoo_zapier.kazoo.crossbar import get_crossbar
-from kazoo_zapier.kazoo.errors import KazooNotFound
+from kazoo_zapier.kazoo.errors import KazooError, KazooNotFound
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,29 @@ def is_enabled(doc: dict[str, Any]) -> bool:
     return doc.get("enabled", True) is not False
 
 
+def parent_documents(account_doc: dict[str, Any], user_doc: dict[str, Any]) -> list[dict]:
+    """The account's parents' documents, nearest first, when the user's zone is theirs to say.
+
+    Asked with the service's token (a user's own may not read its reseller); Kazoo failing
+    leaves the zone unresolved (our TIME_ZONE) until the next sync, never the sign-in refused.
+    """
+    if resolve_timezone([user_doc, account_doc]):
+        return []
+    crossbar = get_crossbar()
+    try:
+        parents = crossbar.parents(account_doc["id"])
+        return [crossbar.account(parent["id"]) for parent in reversed(parents)]
+    except KazooError as error:
+        logger.warning("parents of Kazoo account %s unread: %s", account_doc["id"], error)
+        return []
+
+
 @transaction.atomic
-def sync_kazoo_user(account_doc: dict[str, Any], user_doc: dict[str, Any]) -> AbstractBaseUser:
-    """Create or update the local user from Kazoo's account and user documents.
+def sync_kazoo_user(
+    account_doc: dict[str, Any], user_doc: dict[str, Any], parents: list[dict] | None = None
+) -> AbstractBaseUser:
+    """Create or update the local user from Kazoo's account and user documents (and the
+    account's parents', nearest first, for a zone the user inherits).
 
     The Django username is the Kazoo user id: unique across all accounts, unlike Kazoo usernames.
     A new user gets an unusable password: Kazoo checks the password, we never hold one.
@@ -61,7 +82,11 @@ def sync_kazoo_user(account_doc: dict[str, Any], user_doc: dict[str, Any]) -> Ab
     now = timezone.now()
     account, _ = KazooAccount.objects.update_or_create(
         kazoo_id=account_doc["id"],
-        defaults={"name": account_doc.get("name") or account_doc["id"], "last_synced": now},
+        defaults={
+            "name": account_doc.get("name") or account_doc["id"],
+            "language": own_language(account_doc),
+            "last_synced": now,
+        },
     )
     User = get_user_model()
     name = _full_name(user_doc)
@@ -82,6 +107,8 @@ def sync_kazoo_user(account_doc: dict[str, Any], user_doc: dict[str, Any]) -> Ab
             "name": name or user_doc.get("username") or "",
             "email": user_doc.get("email") or "",
             "extension": _extension(user_doc),
+            "language": own_language(user_doc),
+            "timezone": resolve_timezone([user_doc, account_doc, *(parents or [])]),
             "is_admin": user_doc.get("priv_level") == "admin",
             "is_active": is_enabled(user_doc),
             "last_synced": now,
@@ -117,7 +144,7 @@ def recheck_kazoo_user(profile: KazooUser) -> str | None:
         return REASON_ACCOUNT_DISABLED
     if not is_enabled(user_doc):
         return REASON_DISABLED
-    sync_kazoo_user(account_doc, user_doc)
+    sync_kazoo_user(account_doc, user_doc, parent_documents(account_doc, user_doc))
     return None
 
 

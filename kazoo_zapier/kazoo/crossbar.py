@@ -247,6 +247,10 @@ class CrossbarClient:
     def account(self, account_id: str, **kwargs: Any) -> dict:
         return self.get(f"/accounts/{account_id}", **kwargs)
 
+    def parents(self, account_id: str, **kwargs: Any) -> list[dict]:
+        """The account's ancestors as `{id, name}`, the root first."""
+        return self.get(f"/accounts/{account_id}/parents", **kwargs)
+
     def users(self, account_id: str, **kwargs: Any) -> list[dict]:
         return self.get_all(f"/accounts/{account_id}/users", **kwargs)
 

@@ -114,6 +114,7 @@ class CrossbarApi:
         r.add_put("/v2/user_auth", self.user_auth)
         r.add_get("/v2/token_auth", self.token_auth)
         r.add_get(a, self.account)
+        r.add_get(a + "/parents", self.parents)
         r.add_get(a + "/users", self.users)
         r.add_get(a + "/users/{user_id}", self.user)
         r.add_get(a + "/users/{user_id}/devices", self.user_devices)
@@ -251,7 +252,7 @@ class CrossbarApi:
             "account_id": claims_account.id,
             "apps": [],
             "is_reseller": claims_account.parent_id is None,
-            "language": "en-US",
+            "language": (owner.language if owner else "") or claims_account.language,
             "reseller_id": claims_account.parent_id or claims_account.id,
         }
         if owner is not None:
@@ -307,8 +308,8 @@ class CrossbarApi:
                 "name": account.name,
                 "realm": account.realm,
                 "enabled": True,
-                "language": "en-US",
-                "timezone": "Europe/Berlin",
+                "language": account.language,
+                "timezone": account.timezone,
                 "is_reseller": account.parent_id is None,
                 "reseller_id": account.parent_id or account.id,
                 "descendants_count": sum(
@@ -316,6 +317,16 @@ class CrossbarApi:
                 ),
             },
         )
+
+    async def parents(self, request: web.Request) -> web.Response:
+        """cb_accounts' /parents: the account's ancestors, the root first."""
+        account = self._account(request)
+        chain = []
+        parent = self.world.account(account.parent_id) if account.parent_id else None
+        while parent is not None:
+            chain.insert(0, {"id": parent.id, "name": parent.name})
+            parent = self.world.account(parent.parent_id) if parent.parent_id else None
+        return self.ok(request, chain)
 
     async def users(self, request: web.Request) -> web.Response:
         account = self._account(request)
@@ -546,7 +557,8 @@ def _user_listing(user: User) -> dict[str, Any]:
         "priv_level": user.priv_level,
         "feature_level": "",
         "presence_id": user.extension,
-        "timezone": "Europe/Berlin",
+        "language": user.language,
+        "timezone": user.timezone,
         "call_recording": {},
         "service": {},
         "flags": [],

@@ -39,6 +39,8 @@ class User:
     extension: str
     priv_level: str  # "admin" | "user"
     enabled: bool = True
+    language: str = ""  # Kazoo's tag, e.g. "de-DE"; "" leaves it to the account
+    timezone: str = "inherit"  # an IANA zone, or the account's
 
     @property
     def name(self) -> str:
@@ -68,6 +70,8 @@ class Account:
     realm: str
     parent_id: str | None
     main_number: str = ""  # E.164 DID that reaches the account's ring group
+    language: str = "en-US"
+    timezone: str = "inherit"  # an IANA zone, or the parent's
     users: list[User] = field(default_factory=list)
     devices: list[Device] = field(default_factory=list)
     ring_groups: list[RingGroup] = field(default_factory=list)
@@ -130,6 +134,7 @@ def demo_world() -> World:
         name="Example Telecom",
         realm="sip.example.net",
         parent_id=None,
+        timezone="Europe/Berlin",  # the customers' accounts inherit it
     )
 
     demo_id = kazoo_id("account:demo")
@@ -169,6 +174,7 @@ def demo_world() -> World:
         realm="demo.sip.example.net",
         parent_id=master.id,
         main_number="+4930555010",
+        timezone="Europe/Berlin",  # Other Ltd inherits the provider's instead
         users=[alice, bob, carol],
         devices=[
             Device(
