@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint install migrate demo browser bench clean zapier-test axe screenshots
+.PHONY: run test lint install messages migrate demo browser bench clean zapier-test axe screenshots
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,13 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-migrate: install
+# The translations (locale/ and each app's locale/), compiled from the committed .po files.
+GETTEXT ?= /usr/bin/msgfmt
+messages: install
+	@test -x $(GETTEXT) || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(BIN)/python manage.py compilemessages --ignore .venv --ignore node_modules --verbosity 0
+
+migrate: messages
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -33,7 +39,7 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 
-test: install browser axe lint zapier-test
+test: messages browser axe lint zapier-test
 	$(BIN)/pytest
 
 # axe-core for the browser tests' accessibility checks (tests/browser/axe.py): npm ci on a lock change.
@@ -65,6 +71,7 @@ zapier-test: install $(ZAPIER_INSTALLED)
 bench: install
 	$(BIN)/python -m kazoo_zapier.bench run
 	$(BIN)/python -m kazoo_zapier.bench subscribe
+	$(BIN)/python -m kazoo_zapier.bench fairness
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -17,7 +17,7 @@ from typing import Any
 from events.catalogue import KAZOO_KEYS, EventType
 from events.normalizer.directory import Directory
 from events.normalizer.payload import GREGORIAN_OFFSET, NormalizedEvent, base_payload, event_id
-from events.normalizer.summary import party
+from events.normalizer.summary import agent_summary, queue_summary
 
 # The statuses of an acdc_call_stats row, in the order a queued call goes through them
 # (REFERENCE.md §4), and the event each one is.
@@ -30,16 +30,6 @@ EVENT_OF_STATUS = {
     "abandoned": EventType.QUEUE_CALL_ABANDONED,
 }
 # What a status label means to a person (Kazoo's agent statuses, REFERENCE.md §4).
-AGENT_STATUS_WORDS = {
-    "logged_in": "logged in",
-    "logged_out": "logged out",
-    "ready": "ready",
-    "connecting": "being connected to a call",
-    "connected": "on a queue call",
-    "wrapup": "wrapping up",
-    "paused": "paused",
-    "outbound": "on an outbound call",
-}
 
 
 @dataclass(frozen=True)
@@ -195,7 +185,7 @@ def _queue_event(
         abandon_reason=row.get("abandoned_reason") or row.get("abandon_reason") or None,
         kazoo=_kazoo_ids(call_id=call_id, event_name=str(row.get("status") or "")),
     )
-    payload["summary"] = _queue_summary(payload)
+    payload["summary"] = queue_summary(payload)
     # Queue calls concern the agent who took them; waiting and abandoned calls the account.
     user_id = (
         agent_id
@@ -234,23 +224,10 @@ def _agent_event(
         user_email=agent.email if agent else None,
         kazoo=_kazoo_ids(owner_id=agent_id, event_name=status),
     )
-    words = AGENT_STATUS_WORDS.get(status, status.replace("_", " "))
-    payload["summary"] = f"{agent.name if agent and agent.name else 'An agent'} is now {words}"
+    payload["summary"] = agent_summary(payload)
     return NormalizedEvent(type=kind, payload=payload, account_id=account_id, user_id=agent_id)
 
 
 def _kazoo_ids(**known: str) -> dict[str, str | None]:
     """Every raw-id key, null where a poll cannot know it: the live and sample shapes agree."""
     return {**dict.fromkeys(KAZOO_KEYS), **known}
-
-
-def _queue_summary(p: dict[str, Any]) -> str:
-    caller = party(p["from_name"], p["from_number"], unknown="An unknown caller")
-    queue = p["queue_name"] or "a queue"
-    agent = p["agent_name"] or "an agent"
-    return {
-        "queue.call_waiting": f"{caller} is waiting in {queue}",
-        "queue.call_answered": f"{caller} in {queue} answered by {agent}",
-        "queue.call_abandoned": f"{caller} left {queue} unanswered",
-        "queue.call_completed": f"{caller}'s call in {queue} with {agent} is over",
-    }[p["type"]]

@@ -47,6 +47,13 @@ QUEUE_KEYS = (
 )
 AGENT_KEYS = ("agent_id", "agent_name", "agent_status", "queue_id", "queue_name")
 
+# Written for each reader beside the stored key they follow (EventType.delivered_keys).
+READER_KEYS = {
+    "occurred_at": ("occurred_at_local", "timezone"),
+    "from_number": ("from_number_display",),
+    "to_number": ("to_number_display",),
+}
+
 # The raw Kazoo ids under `kazoo` (one level of nesting; Zapier shows them as kazoo__call_id).
 KAZOO_KEYS = (
     "call_id",
@@ -205,6 +212,17 @@ class EventType(StrEnum):
         _AGENT,
     )
 
+    @property
+    def delivered_keys(self) -> tuple[str, ...]:
+        """What a subscriber receives: the stored keys and, beside them, those written for each
+        reader (events/localize.py): the local time and zone after `occurred_at`, each number's
+        display form after it."""
+        keys: list[str] = []
+        for key in self.payload_keys:
+            keys.append(key)
+            keys.extend(READER_KEYS.get(key, ()))
+        return tuple(keys)
+
     def empty_payload(self) -> dict:
         """Every key of this type, all null: the shape both samples and live events share."""
         return dict.fromkeys(self.payload_keys)
@@ -316,6 +334,18 @@ FIELD_DOCS: dict[str, FieldDoc] = {
     "occurred_at": FieldDoc(
         "string", "always", "When it happened, ISO 8601 in UTC (see the rules on dates)."
     ),
+    "occurred_at_local": FieldDoc(
+        "string",
+        "always",
+        "The same moment in the subscriber's time zone, ISO 8601 with its offset "
+        "(`2026-12-03T14:05:09+01:00`): write 14:05 without a formatter step.",
+    ),
+    "timezone": FieldDoc(
+        "string",
+        "always",
+        "The subscriber's time zone (IANA name, e.g. `Europe/Berlin`): their Kazoo user's, "
+        "else their account's and its parents', else the service's.",
+    ),
     "account_id": FieldDoc("string", "always", "The Kazoo account's id."),
     "account_name": FieldDoc(
         "string", "when the account's name is known", "The Kazoo account's name."
@@ -339,6 +369,12 @@ FIELD_DOCS: dict[str, FieldDoc] = {
         "when Kazoo names the caller",
         "Who called: in E.164 when it is a phone number, an extension as it is.",
     ),
+    "from_number_display": FieldDoc(
+        "string",
+        "when Kazoo names the caller",
+        "`from_number` as people write it in the subscriber's country: national for a number "
+        "of that country (`030 1234567`), international otherwise (`+33 1 23 45 67 89`).",
+    ),
     "from_name": FieldDoc(
         "string",
         "when Kazoo names the caller by name",
@@ -350,6 +386,11 @@ FIELD_DOCS: dict[str, FieldDoc] = {
         "Whom the call is for: the number dialled "
         "for an outgoing call; for a call the user receives, the user's "
         "extension (not the number the caller dialled: rule 9).",
+    ),
+    "to_number_display": FieldDoc(
+        "string",
+        "when known",
+        "`to_number` as people write it in the subscriber's country (as `from_number_display`).",
     ),
     "to_name": FieldDoc(
         "string",
@@ -432,7 +473,12 @@ FIELD_DOCS: dict[str, FieldDoc] = {
         "`logged_out`, `ready`, `connecting`, `connected`, `wrapup`, "
         "`paused`, `outbound`.",
     ),
-    "summary": FieldDoc("string", "always", "One human sentence that says what happened."),
+    "summary": FieldDoc(
+        "string",
+        "always",
+        "One human sentence that says what happened, in the subscriber's language (their "
+        "Kazoo user's, else their account's; English, German, French, Dutch, Spanish, Italian).",
+    ),
     "kazoo": FieldDoc(
         "object",
         "always",

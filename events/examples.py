@@ -6,6 +6,8 @@ to staff; both must have exactly the keys a live event of the type has.
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from events.catalogue import KAZOO_KEYS, EventType
 
 
@@ -15,6 +17,11 @@ def example_payload(kind: EventType) -> dict[str, Any]:
     for key in payload:
         payload[key] = _dummy(key, kind)
     return payload
+
+
+def example_summary(kind: EventType) -> str:
+    """In the active language; the event type's title stays as Zapier shows it."""
+    return _("Example: %(title)s (a sample, not a real call)") % {"title": kind.title}
 
 
 def _dummy(key: str, kind: EventType) -> Any:
@@ -29,7 +36,7 @@ def _dummy(key: str, kind: EventType) -> Any:
         "park_slot": "1",
         "agent_status": "ready",
         "abandon_reason": "caller_hangup",
-        "summary": f"Example: {kind.title} (a sample, not a real call)",
+        "summary": example_summary(kind),
         "kazoo": {k: f"example-{k.replace('_', '-')}" for k in KAZOO_KEYS},
     }
     if key in fixed:

@@ -20,6 +20,12 @@ class Event(models.Model):
     occurred_at = models.DateTimeField(help_text="When Kazoo says it happened")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     payload = models.JSONField(help_text="The body every subscriber receives")
+    receiving = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Call events: the user was the one rung. Not sent; the summary's wording in "
+        "each reader's language depends on it (events/localize.py).",
+    )
 
     class Meta:
         ordering = ["-occurred_at"]

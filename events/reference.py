@@ -24,6 +24,7 @@ from events.catalogue import (
     TYPE_DOCS,
     EventType,
 )
+from events.localize import Reader, localized
 from events.normalizer import CallState, StaticDirectory, normalize
 from events.normalizer.calls import BUSY_CAUSES, GAVE_UP_AFTER_SECONDS, NO_ANSWER_CAUSES
 from events.normalizer.numbers import normalize_number
@@ -35,6 +36,8 @@ from kazoo_zapier.kazoo.simulator.world import World, demo_world
 PATH = Path(settings.BASE_DIR) / "docs" / "events.md"
 COMMAND = "python manage.py events_reference"
 
+# Whom the examples are written for: an English reader in Berlin (the demo account's zone).
+EXAMPLE_READER = Reader(language="en", zone="Europe/Berlin", region="DE")
 # The scenarios the examples come from, in order of preference: the first event of a type wins.
 EXAMPLE_SCENARIOS = (
     "inbound_answered",
@@ -285,7 +288,10 @@ def _played(world: World, scenario, start: float) -> Iterator:
 
 # -- rendering ------------------------------------------------------------------------------------
 def render() -> str:
-    examples = {kind: event.payload for kind, event in example_events().items()}
+    examples = {
+        kind: localized(event.payload, EXAMPLE_READER, receiving=event.receiving)
+        for kind, event in example_events().items()
+    }
     out = [
         "# Events: the triggers, their payloads and the rules",
         "",
@@ -379,7 +385,7 @@ def render() -> str:
             "",
             f"### `{kind.value}`: {kind.title}",
             "",
-            "Fields: " + ", ".join(f"`{key}`" for key in kind.payload_keys) + ".",
+            "Fields: " + ", ".join(f"`{key}`" for key in kind.delivered_keys) + ".",
             "",
             "```json",
             json.dumps(examples[kind], indent=2, ensure_ascii=False),
@@ -398,12 +404,12 @@ def _all_keys() -> list[str]:
     """Every payload key once, in the catalogue's order, `summary` and `kazoo` last."""
     keys: dict[str, None] = {}
     for kind in EventType:
-        keys.update(dict.fromkeys(k for k in kind.payload_keys if k not in TAIL_KEYS))
+        keys.update(dict.fromkeys(k for k in kind.delivered_keys if k not in TAIL_KEYS))
     return [*keys, *TAIL_KEYS]
 
 
 def _types_having(key: str) -> str:
-    having = [kind for kind in EventType if key in kind.payload_keys]
+    having = [kind for kind in EventType if key in kind.delivered_keys]
     if len(having) == len(EventType):
         return "every type"
     names = []

@@ -52,4 +52,5 @@ def _row(item: Normalized) -> Event:
         call_id=payload.get("call_id") or "",
         occurred_at=datetime.fromisoformat(payload["occurred_at"]),
         payload=payload,
+        receiving=getattr(item, "receiving", None),
     )

@@ -131,7 +131,7 @@ def _load(keys: set[Key]) -> dict[Key, tuple[Hook, ...]]:
             account_id__in={account for account, _ in keys},
             event__in={kind for _, kind in keys},
         )
-        .select_related("owner__kazoo")
+        .select_related("owner__kazoo__account")
         .order_by("id")
     )
     found: dict[Key, list[Hook]] = defaultdict(list)

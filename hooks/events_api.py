@@ -6,6 +6,7 @@ view of the events, so it lives with the hooks. With no event yet, one
 example with every key of the type and obviously dummy values.
 """
 
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -13,9 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from events.catalogue import EventType
-from events.examples import example_payload
+from events.examples import example_payload, example_summary
+from events.models import Event
 from hooks.api import EventsScopeView
 from hooks.filters import FILTER_FIELDS, FilterError, clean_filters, matches
+from hooks.rendering import for_reader, reader_of
 from hooks.selectors import events_visible_to, refusal
 from hooks.serializers import EventsQuerySerializer
 
@@ -53,11 +56,18 @@ class EventListView(EventsScopeView):
         events = events_visible_to(request.user, scope=params["scope"])
         if kind is not None:
             events = events.filter(type=kind.value)
+        reader = reader_of(request.user)  # in the caller's language, zone and numbers
         payloads = [
-            event.payload for event in events[:SCAN_LIMIT] if matches(filters, event.payload)
+            for_reader(event, reader)
+            for event in events[:SCAN_LIMIT]
+            if matches(filters, event.payload)
         ][: params["limit"]]
         if not payloads:
-            payloads = [example_payload(kind or next(iter(EventType)))]
+            kind = kind or next(iter(EventType))
+            example = for_reader(Event(payload=example_payload(kind)), reader)
+            with translation.override(reader.language):
+                example["summary"] = example_summary(kind)  # says it is one, in their words
+            payloads = [example]
         return Response(payloads)
 
 

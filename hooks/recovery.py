@@ -51,7 +51,7 @@ def recover(hook: Hook, since: datetime, until: datetime | None = None) -> int:
     key = rendering_key(hook)
     wanted = [event for event in events if hook_wants(hook, event)]
     with transaction.atomic():
-        bodies = bodies_for((event, key) for event in wanted)  # as it was sent the first time
+        bodies = bodies_for((event, key) for event in wanted)  # as first sent, to the same reader
         rows = [
             Delivery(
                 event=event,

@@ -1,22 +1,41 @@
-"""An event's delivery body: rendered once per event (and rendering), stored, sent as stored.
+"""An event's delivery body: rendered once per event and reader, stored, sent as stored.
 
-`rendering_key(hook)` says how a hook's owner reads events ("" today: everyone reads the stored
-payload; languages and time zones will add keys). Hooks with the same key share one
-DeliveryPayload row, so a call fanned out to a hundred hooks is encoded once, and every attempt,
-retry and resend sends exactly the characters that were signed the first time.
+`rendering_key(hook)` says how a hook's owner reads events: their language, time zone and
+country (events/localize.py). Hooks whose owners read alike share one DeliveryPayload row, so a
+call fanned out to a hundred German hooks is encoded once, and every attempt, retry and resend
+sends exactly the characters that were signed the first time. The key "" is the stored payload
+as it is (bodies made before readers had keys).
 """
 
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+
+from accounts.preferences import language_region, supported_language
+from accounts.services import kazoo_profile
 from events.catalogue import EventType
+from events.localize import Reader, localized, zone_country
 from events.models import Event
 from hooks.models import DeliveryPayload, Hook
 
 
+def reader_of(user: Any) -> Reader:
+    """How this user reads events: their Kazoo language (else the account's, else ours), their
+    zone as Kazoo resolves it, and for numbers the country of that zone, else of their language."""
+    profile = kazoo_profile(user)
+    tag = profile.kazoo_language if profile else ""
+    zone = profile.zone_name if profile else settings.TIME_ZONE
+    return Reader(
+        language=supported_language(tag) or settings.LANGUAGE_CODE,
+        zone=zone,
+        region=zone_country(zone) or language_region(tag) or settings.DEFAULT_PHONE_REGION,
+    )
+
+
 def rendering_key(hook: Hook) -> str:
-    return ""
+    return reader_of(hook.owner).key
 
 
 def ordered(event: Event) -> dict[str, Any]:
@@ -31,9 +50,17 @@ def ordered(event: Event) -> dict[str, Any]:
     return first | {key: value for key, value in payload.items() if key not in first}
 
 
+def for_reader(event: Event, reader: Reader | None) -> dict[str, Any]:
+    """The payload as this reader receives it (None: as stored)."""
+    if reader is None:
+        return ordered(event)
+    return localized(event.payload or {}, reader, receiving=event.receiving)
+
+
 def encode(event: Event, key: str = "") -> str:
-    """The exact text sent and signed for this event and rendering."""
-    return json.dumps(ordered(event), separators=(",", ":"), ensure_ascii=False)
+    """The exact text sent and signed for this event and rendering key."""
+    reader = Reader(*key.split("|")) if key else None
+    return json.dumps(for_reader(event, reader), separators=(",", ":"), ensure_ascii=False)
 
 
 def new_bodies(pairs: Iterable[tuple[Event, str]]) -> dict[tuple[str, str], DeliveryPayload]:

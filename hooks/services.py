@@ -135,7 +135,7 @@ def resend_events(events: Iterable[Event]) -> int:
     for event in events:
         hooks = Hook.objects.filter(
             status=Hook.Status.ACTIVE, account_id=event.account_id, event=event.type
-        ).select_related("owner__kazoo")
+        ).select_related("owner__kazoo__account")
         wanted += [(event, hook, rendering_key(hook)) for hook in hooks if hook_wants(hook, event)]
     if not wanted:
         return 0

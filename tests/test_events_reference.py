@@ -16,6 +16,7 @@ from events.catalogue import (
     TYPE_DOCS,
     EventType,
 )
+from events.localize import localized
 from events.models import Event
 from hooks.delivery import process_due_deliveries
 from tests import test_listener
@@ -52,7 +53,7 @@ def test_the_command_checks_and_writes_the_reference(tmp_path, monkeypatch):
 def test_every_type_and_every_field_is_documented_in_the_catalogue():
     """A type or a key added to the catalogue needs its documentation there too."""
     assert set(TYPE_DOCS) == set(EventType), "add the type to TYPE_DOCS in events/catalogue.py"
-    keys = {key for kind in EventType for key in kind.payload_keys}
+    keys = {key for kind in EventType for key in kind.delivered_keys}
     assert keys == set(FIELD_DOCS), "document each payload key in FIELD_DOCS (events/catalogue.py)"
     assert tuple(KAZOO_FIELD_DOCS) == KAZOO_KEYS
     assert tuple(reference.RESULT_RULES) == RESULTS
@@ -62,7 +63,7 @@ def test_every_type_and_every_field_is_documented_in_the_catalogue():
 
 def test_the_documents_field_list_of_every_type_is_the_catalogues_payload_keys():
     documented = reference.fields_of_document(EVENTS_REFERENCE.read_text())
-    assert documented == {kind.value: list(kind.payload_keys) for kind in EventType}, REGENERATE
+    assert documented == {kind.value: list(kind.delivered_keys) for kind in EventType}, REGENERATE
     table = EVENTS_REFERENCE.read_text().split("## The payload", 1)[1].split("### `kazoo`", 1)[0]
     for key in FIELD_DOCS:
         assert f"| `{key}` |" in table, key
@@ -73,8 +74,10 @@ def test_the_documents_field_list_of_every_type_is_the_catalogues_payload_keys()
 def test_the_examples_are_the_normalizers_payloads_with_the_documented_types(examples):
     text = EVENTS_REFERENCE.read_text()
     for kind, event in examples.items():
-        payload = event.payload
-        assert list(payload) == list(kind.payload_keys)
+        assert list(event.payload) == list(kind.payload_keys)  # as stored
+        # As delivered to the examples' reader: the stored keys and the reader's, in order.
+        payload = localized(event.payload, reference.EXAMPLE_READER, receiving=event.receiving)
+        assert list(payload) == list(kind.delivered_keys)
         assert payload["type"] == kind.value
         assert json.dumps(payload, indent=2, ensure_ascii=False) in text
         for key, value in payload.items():

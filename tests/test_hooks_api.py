@@ -6,6 +6,7 @@ import pytest
 
 from events.catalogue import EventType
 from hooks.models import Delivery, Hook
+from hooks.rendering import for_reader, reader_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hook_settings")]
 
@@ -128,6 +129,14 @@ def test_event_types_serves_the_catalogue(api_client, kazoo_user):
     assert parked["admin_only"] is True and parked["title"] == "Call Parked"
 
 
+def as_read_by(user, *events) -> list[dict]:
+    """The events as a delivery to this user carries them (hooks/rendering.py)."""
+    from events.models import Event
+
+    reader = reader_of(user)
+    return [for_reader(Event.objects.get(id=event.id), reader) for event in events]
+
+
 def test_events_lists_the_callers_real_events_newest_first(
     api_client, kazoo_user, kazoo_colleague, make_event
 ):
@@ -139,18 +148,19 @@ def test_events_lists_the_callers_real_events_newest_first(
 
     Event.objects.filter(id=first.id).update(occurred_at=second.occurred_at.replace(year=2020))
     items = api_client(kazoo_user, ["events"]).get("/api/v1/events?type=call.missed").json()
-    assert items == [second.payload, first.payload]
-    assert items[0] == Event.objects.get(id=second.id).payload  # the delivered shape
+    assert [item["id"] for item in items] == [second.id, first.id]
+    assert items == as_read_by(kazoo_user, second, first)  # the delivered shape, for bob
+    assert list(items[0]) == list(EventType.CALL_MISSED.delivered_keys)
 
     one = api_client(kazoo_user, ["events"]).get("/api/v1/events?type=call.missed&limit=1").json()
-    assert one == [second.payload]
+    assert one == as_read_by(kazoo_user, second)
 
 
 def test_events_without_any_yet_give_one_example_with_every_key(api_client, kazoo_user):
     items = api_client(kazoo_user, ["events"]).get("/api/v1/events?type=call.ended").json()
     assert len(items) == 1
     example = items[0]
-    assert list(example) == list(EventType.CALL_ENDED.payload_keys)
+    assert list(example) == list(EventType.CALL_ENDED.delivered_keys)
     assert all(value is not None for value in example.values())
     assert example["type"] == "call.ended" and example["id"].startswith("example")
 
@@ -162,7 +172,7 @@ def test_events_for_the_account_are_for_administrators(
     admin_items = api_client(kazoo_admin, ["events"]).get(
         "/api/v1/events?type=call.missed&scope=account"
     )
-    assert admin_items.json() == [bobs.payload]
+    assert admin_items.json() == as_read_by(kazoo_admin, bobs)
     assert (
         api_client(kazoo_user, ["events"])
         .get("/api/v1/events?type=call.missed&scope=account")
@@ -179,9 +189,9 @@ def test_events_accept_the_hook_filters(api_client, kazoo_user, make_event):
     make_event(kazoo_user, "call.missed", direction="internal")
     inbound = make_event(kazoo_user, "call.missed", direction="inbound")
     client = api_client(kazoo_user, ["events"])
-    assert client.get("/api/v1/events?type=call.missed&direction=inbound").json() == [
-        inbound.payload
-    ]
+    assert client.get("/api/v1/events?type=call.missed&direction=inbound").json() == as_read_by(
+        kazoo_user, inbound
+    )
     assert client.get("/api/v1/events?type=nope").status_code == 400
 
 

@@ -621,5 +621,6 @@ class Run:
         if outcome is not None:
             p.update(outcome)
         p["kazoo"] = kazoo_ids(leg, name)
-        p["summary"] = call_summary(p, receiving=part["role"] == "receiver")
-        self.out.append(NormalizedEvent(type_, p, account_id, user_id))
+        receiving = part["role"] == "receiver"
+        p["summary"] = call_summary(p, receiving=receiving)
+        self.out.append(NormalizedEvent(type_, p, account_id, user_id, receiving))

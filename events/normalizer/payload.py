@@ -17,6 +17,9 @@ class NormalizedEvent:
     payload: dict[str, Any]  # flat, exactly the keys of type.payload_keys, in that order
     account_id: str
     user_id: str | None  # None for account-level events (park, queue)
+    # Call events: whether the user was the one rung, which the summary's wording depends on
+    # and the payload does not say; kept beside the event for summaries in other languages.
+    receiving: bool | None = None
 
     @property
     def id(self) -> str:
