@@ -15,6 +15,11 @@ def main() -> None:
 
         subscribe(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["fairness"]:  # the delivery bench (bench/fairness.py)
+        from kazoo_zapier.bench.fairness import main as fairness
+
+        fairness(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(prog="python -m kazoo_zapier.bench")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="the whole benchmark and docs/benchmarks.md")

@@ -4,9 +4,13 @@ Latency is arrival minus the Kazoo event's own time: `occurred_at` of a normaliz
 benchmark's simulator gives sub-second timestamps, see simulator.py), or `msg_id` (FreeSWITCH's
 microsecond event time) of a raw frame the bare forwarder passes on.
 
-    GET /stats?since=<unix>&until=<unix>   count and latency percentiles of arrivals in the window
+    GET /stats?since=<unix>&until=<unix>[&prefix=hook]   count and latency percentiles of the
+        window's arrivals (those on paths under /<prefix>/ only, with a prefix)
+    POST /dead/...   a target that accepts the request and never answers (the fairness step);
+        GET /stats also says how many of those are open now and the most at once
 """
 
+import asyncio
 import json
 import time
 from array import array
@@ -72,17 +76,42 @@ def percentile_ms(ordered: list[float], fraction: float) -> float | None:
 
 def make_app() -> web.Application:
     arrivals = Arrivals()
+    by_prefix: dict[str, Arrivals] = {}
+    hanging = {"open": 0, "most": 0, "total": 0}
 
     async def receive(request: web.Request) -> web.Response:
-        arrivals.add(await request.read())
+        body = await request.read()
+        arrivals.add(body)
+        prefix = request.path.strip("/").split("/", 1)[0]
+        by_prefix.setdefault(prefix, Arrivals()).add(body)
         return web.Response(text="ok")
+
+    async def hang(request: web.Request) -> web.Response:
+        # Each open request is a sender thread of the workers held until its deadline.
+        await request.read()
+        hanging["open"] += 1
+        hanging["total"] += 1
+        hanging["most"] = max(hanging["most"], hanging["open"])
+        try:
+            await asyncio.sleep(3600)
+        finally:
+            hanging["open"] -= 1
+        return web.Response(text="too late")
 
     async def stats(request: web.Request) -> web.Response:
         since = float(request.query.get("since", 0))
         until = float(request.query.get("until", time.time() + 1))
-        return web.json_response(arrivals.window(since, until))
+        prefix = request.query.get("prefix")
+        source = by_prefix.get(prefix, Arrivals()) if prefix else arrivals
+        return web.json_response({**source.window(since, until), "hanging": dict(hanging)})
+
+    async def reset_most(request: web.Request) -> web.Response:
+        hanging["most"] = hanging["open"]
+        return web.json_response(dict(hanging))
 
     app = web.Application()
+    app.router.add_post("/dead/{tail:.*}", hang)
+    app.router.add_post("/hanging/reset", reset_most)
     app.router.add_post("/{tail:.*}", receive)
     app.router.add_get("/stats", stats)
     return app
@@ -90,7 +119,6 @@ def make_app() -> web.Application:
 
 def serve(host: str = "127.0.0.1", port: int = 0) -> None:
     """Serve in the foreground; prints `receiver http://host:port` once listening."""
-    import asyncio
 
     async def main() -> None:
         runner = web.AppRunner(make_app(), access_log=None)
