@@ -67,7 +67,10 @@ class EventTypeSerializer(serializers.Serializer):
     title = serializers.CharField()
     description = serializers.CharField()
     admin_only = serializers.BooleanField()
-    payload_keys = serializers.ListField(child=serializers.CharField())
+    # What a delivery carries: the stored keys and each reader's (EventType.delivered_keys).
+    payload_keys = serializers.ListField(
+        child=serializers.CharField(), source="delivered_keys"
+    )
 
 
 class EventsQuerySerializer(serializers.Serializer):

@@ -6,13 +6,17 @@ const LABELS = {
   id: 'Event ID',
   type: 'Event Type',
   occurred_at: 'Occurred At',
+  occurred_at_local: 'Occurred At (Local Time)',
+  timezone: 'Time Zone',
   account_id: 'Account ID',
   account_name: 'Account Name',
   call_id: 'Call ID',
   direction: 'Direction',
   from_number: 'From Number',
+  from_number_display: 'From Number (Formatted)',
   from_name: 'From Name',
   to_number: 'To Number',
+  to_number_display: 'To Number (Formatted)',
   to_name: 'To Name',
   user_id: 'User ID',
   user_name: 'User Name',
@@ -53,7 +57,7 @@ const KAZOO_LABELS = {
 const fieldType = (key) => {
   if (key.endsWith('_seconds')) return 'integer';
   if (key === 'answered') return 'boolean';
-  if (key === 'occurred_at') return 'datetime';
+  if (key === 'occurred_at' || key === 'occurred_at_local') return 'datetime';
   return 'string';
 };
 
@@ -68,13 +72,17 @@ const outputFields = (eventType, kazooKeys) =>
 // A demo-looking event: the Zap editor shows it before the user has a real one.
 const SAMPLE_VALUES = {
   occurred_at: '2024-05-14T09:30:12Z',
+  occurred_at_local: '2024-05-14T11:30:12+02:00',
+  timezone: 'Europe/Berlin',
   account_id: '6bf9e3a5c1d04e7f8a2b3c4d5e6f7a8b',
   account_name: 'Demo Company',
   call_id: 'c1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6',
   direction: 'inbound',
   from_number: '+14155550100',
+  from_number_display: '+1 415-555-0100',
   from_name: 'Bob Jones',
   to_number: '+4930555010',
+  to_number_display: '030 555010',
   to_name: 'Alice Smith',
   user_id: '1f2e3d4c5b6a79880f1e2d3c4b5a6978',
   user_name: 'Alice Smith',

@@ -26,7 +26,7 @@ def catalogue() -> dict:
                 "title": kind.title,
                 "description": kind.description,
                 "admin_only": kind.admin_only,
-                "payload_keys": list(kind.payload_keys),
+                "payload_keys": list(kind.delivered_keys),  # as delivered
             }
             for kind in EventType
         ],
