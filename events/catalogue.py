@@ -8,6 +8,8 @@ type have exactly these keys, absent values are null (docs/events.md, "The paylo
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext, gettext_noop
+
 # Every event starts with these keys ...
 BASE_KEYS = ("id", "type", "occurred_at", "account_id", "account_name")
 # ... and ends with these.
@@ -106,21 +108,21 @@ class EventType(StrEnum):
 
     CALL_RINGING = (
         "call.ringing",
-        "New Incoming Call",
+        gettext_noop("New Incoming Call"),
         "A call starts ringing any device of the user (inbound or internal).",
         False,
         _CALL,
     )
     CALL_STARTED = (
         "call.started",
-        "New Outgoing Call",
+        gettext_noop("New Outgoing Call"),
         "The user places a call from one of their devices (including click-to-call).",
         False,
         _CALL,
     )
     CALL_ANSWERED = (
         "call.answered",
-        "Call Answered",
+        gettext_noop("Call Answered"),
         "The user's side of the call is answered: they picked up, or the far end answered "
         "their outgoing call.",
         False,
@@ -128,14 +130,14 @@ class EventType(StrEnum):
     )
     CALL_ENDED = (
         "call.ended",
-        "Call Ended",
+        gettext_noop("Call Ended"),
         "The user's part in the call is over, answered or not.",
         False,
         _CALL_OUTCOME,
     )
     CALL_MISSED = (
         "call.missed",
-        "Missed Call",
+        gettext_noop("Missed Call"),
         "An inbound or internal call rang the user and nobody picked it up, the user nor a "
         "colleague (voicemail counts as missed).",
         False,
@@ -143,74 +145,79 @@ class EventType(StrEnum):
     )
     CALL_HELD = (
         "call.held",
-        "Call Put on Hold",
+        gettext_noop("Call Put on Hold"),
         "The user's call is put on hold.",
         False,
         _CALL,
     )
     CALL_RESUMED = (
         "call.resumed",
-        "Call Resumed",
+        gettext_noop("Call Resumed"),
         "The user's call is taken off hold.",
         False,
         _CALL,
     )
     CALL_PARKED = (
         "call.parked",
-        "Call Parked",
+        gettext_noop("Call Parked"),
         "A call is parked in a slot.",
         True,
         _PARK,
     )
     CALL_RETRIEVED = (
         "call.retrieved",
-        "Parked Call Retrieved",
+        gettext_noop("Parked Call Retrieved"),
         "A parked call is picked up.",
         True,
         _PARK,
     )
     CALL_PARK_ABANDONED = (
         "call.park_abandoned",
-        "Parked Call Abandoned",
+        gettext_noop("Parked Call Abandoned"),
         "The parked caller hangs up, or the park times out.",
         True,
         _PARK,
     )
     QUEUE_CALL_WAITING = (
         "queue.call_waiting",
-        "Call Waiting in Queue",
+        gettext_noop("Call Waiting in Queue"),
         "A caller enters a call-centre queue.",
         False,
         _QUEUE,
     )
     QUEUE_CALL_ANSWERED = (
         "queue.call_answered",
-        "Queue Call Answered",
+        gettext_noop("Queue Call Answered"),
         "An agent takes the queued call.",
         False,
         _QUEUE,
     )
     QUEUE_CALL_ABANDONED = (
         "queue.call_abandoned",
-        "Queue Call Abandoned",
+        gettext_noop("Queue Call Abandoned"),
         "The caller leaves the queue unanswered.",
         False,
         _QUEUE,
     )
     QUEUE_CALL_COMPLETED = (
         "queue.call_completed",
-        "Queue Call Completed",
+        gettext_noop("Queue Call Completed"),
         "The agent's queued call is over.",
         False,
         _QUEUE,
     )
     AGENT_STATUS_CHANGED = (
         "agent.status_changed",
-        "Agent Status Changed",
+        gettext_noop("Agent Status Changed"),
         "An agent logs in, out, pauses, becomes ready.",
         False,
         _AGENT,
     )
+
+    @property
+    def local_title(self) -> str:
+        """The title in the active language, for pages (Zapier shows `title`, in English)."""
+        return gettext(self.title)
 
     @property
     def delivered_keys(self) -> tuple[str, ...]:

@@ -229,3 +229,29 @@ async def test_a_user_has_at_most_three_monitors_open(kazoo_user):
     await hello(again)
     for communicator in [*opened[1:], again]:
         await communicator.disconnect()
+
+
+@run_async
+async def test_a_user_watches_in_their_language_and_zone_and_staff_as_stored(
+    staff_user, kazoo_user, make_event
+):
+    from accounts.models import KazooUser
+
+    await make(KazooUser.objects.filter(pk=kazoo_user.kazoo.pk).update)(language="de-DE")
+    await make(kazoo_user.refresh_from_db)()
+    missed = await make(make_event)(
+        kazoo_user,
+        "call.missed",
+        from_name="Hans Weber",
+        from_number="+49301234567",
+        to_name=None,
+        user_name="Bob Berger",
+        user_extension="202",
+        result="missed",
+    )
+    theirs = (await hello(watch(kazoo_user)))["events"][0]
+    assert theirs["title"] == "Verpasster Anruf"
+    assert theirs["summary"] == "Verpasster Anruf von Hans Weber (030 1234567) an Bob Berger"
+    assert theirs["payload"]["timezone"] == "Europe/Berlin"
+    staff = (await hello(watch(staff_user)))["events"][0]
+    assert (staff["title"], staff["summary"]) == ("Missed Call", missed.payload["summary"])

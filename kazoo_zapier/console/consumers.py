@@ -12,7 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from kazoo_zapier.console.monitor import EventTail, event_message, monitor_filter
+from events.localize import Reader
+from kazoo_zapier.console.monitor import EventTail, event_message, monitor_filter, watcher_reader
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
     tail: EventTail | None = None
     follower: asyncio.Task | None = None
     counted_user: int | None = None
+    reader: Reader | None = None  # a Kazoo user's language, zone, numbers; None: staff
 
     async def connect(self) -> None:
         self.query = {
@@ -80,6 +82,7 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=TOO_MANY)
             return
         self.counted_user = user_id
+        self.reader = await database_sync_to_async(watcher_reader)(user)
         self.allowed = found.describe()
         self.tail = EventTail(found.events)
         backlog = await database_sync_to_async(self.tail.backlog)()
@@ -87,7 +90,7 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
             {
                 "kind": "hello",
                 "filter": found.describe(),
-                "events": [event_message(e) for e in backlog],
+                "events": [event_message(e, self.reader) for e in backlog],
             }
         )
         self.follower = asyncio.create_task(self.follow())
@@ -122,5 +125,5 @@ class MonitorConsumer(AsyncJsonWebsocketConsumer):
                 continue
             if fresh:
                 await self.send_json(
-                    {"kind": "events", "events": [event_message(e) for e in fresh]}
+                    {"kind": "events", "events": [event_message(e, self.reader) for e in fresh]}
                 )

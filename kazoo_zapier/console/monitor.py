@@ -11,15 +11,19 @@ ever grows to thousands of sockets, one poller per process fanning out over the 
 would replace the per-socket queries; the tenancy below would stay.)
 """
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import translation
 
 from events.catalogue import EventType
+from events.localize import Reader
 from events.models import Event
 from hooks.models import Hook
+from hooks.rendering import for_reader, reader_of
 from hooks.selectors import events_visible_to, kazoo_profile
 
 # Rows are stamped `created_at` by the listener before its batch commits, so a row may become
@@ -117,15 +121,22 @@ class EventTail:
             self.sent = {key: at for key, at in self.sent.items() if at >= horizon}
 
 
-def event_message(event: Event) -> dict[str, Any]:
-    """What the monitor shows of one event (the payload is what its subscribers receive)."""
-    payload = event.payload or {}
+def watcher_reader(user: Any) -> Reader | None:
+    """Whose eyes the monitor writes for: a Kazoo user reads as their Zaps do; staff as stored."""
+    return reader_of(user) if kazoo_profile(user) else None
+
+
+def event_message(event: Event, reader: Reader | None = None) -> dict[str, Any]:
+    """What the monitor shows of one event: as its reader's subscriptions receive it (a Kazoo
+    user's language, zone and numbers), or as stored (staff)."""
+    payload = for_reader(event, reader) if reader else (event.payload or {})
+    kind = EventType(event.type) if event.type in EventType._value2member_map_ else None
+    with translation.override(reader.language) if reader else nullcontext():
+        title = kind.local_title if kind else event.type
     return {
         "id": event.id,
         "type": event.type,
-        "title": EventType(event.type).title
-        if event.type in EventType._value2member_map_
-        else event.type,
+        "title": title,
         "account_id": event.account_id,
         "account_name": payload.get("account_name") or "",
         "user_id": event.user_id,
