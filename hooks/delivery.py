@@ -86,9 +86,8 @@ def probe_capacity() -> int:
 
 
 def prompt_capacity() -> int:
-    """Groups sending promptly at once, besides the probes (at least one: a single sender
-    thread still sends)."""
-    return max(1, settings.HOOKS_SENDER_THREADS - probe_capacity())
+    """Groups sending promptly at once; the probes have threads of their own beside them."""
+    return settings.HOOKS_SENDER_THREADS
 
 
 def sender_threads() -> int:

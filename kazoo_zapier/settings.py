@@ -365,7 +365,9 @@ HOOKS_RETRY_HOURS = env_float("HOOKS_RETRY_HOURS", 24.0, minimum=0.0)
 HOOKS_DISABLE_AFTER_HOURS = env_float("HOOKS_DISABLE_AFTER_HOURS", 24.0, minimum=0.0)
 HOOKS_RETENTION_DAYS = env_int("HOOKS_RETENTION_DAYS", 14, minimum=1)
 HOOKS_RATE_PER_TARGET = env_float("HOOKS_RATE_PER_TARGET", 25.0, minimum=0.1)
-HOOKS_SENDER_THREADS = env_int("HOOKS_SENDER_THREADS", 16, minimum=1)
+# Targets one worker sends to at once. Threads wait on the network, not the CPU: a real Zapier
+# hook answers in 100-300 ms, so a worker sends at most about SENDER_THREADS / 0.2 a second.
+HOOKS_SENDER_THREADS = env_int("HOOKS_SENDER_THREADS", 32, minimum=1)
 # A send still running after HOOKS_SLOW_AFTER_SECONDS (a slow or dead target) moves out of the
 # way: it waits in one of HOOKS_SLOW_SENDS further threads, and the SENDER_THREADS go on serving
 # the targets that answer (hooks/delivery.py, Pipeline).

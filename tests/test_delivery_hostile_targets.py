@@ -160,7 +160,7 @@ def test_dead_targets_do_not_take_the_senders_of_healthy_ones(
     pipeline = Pipeline()
     pipeline.fill()
     assert pipeline.hooks_in_flight(probing=True) == delivery.probe_capacity() == 2
-    assert pipeline.hooks_in_flight(probing=False) == pipeline.capacity == 8 - 2
+    assert pipeline.hooks_in_flight(probing=False) == pipeline.capacity == 8
     pipeline.finish()
     assert sent_to("/close/") == 52
     drain()
@@ -185,11 +185,11 @@ def test_one_2xx_closes_the_circuit(receiver, make_hook, make_event, kazoo_user)
 def test_sends_to_dead_targets_move_out_of_the_way_of_healthy_ones(
     receiver, make_hook, make_event, kazoo_user, settings, slow_sends
 ):
-    """Two prompt sender threads (three, less one kept for probes), both taken by targets that
+    """Two prompt sender threads (the probes have one of their own), both taken by targets that
     never answer: once those sends have run HOOKS_SLOW_AFTER_SECONDS they wait in the slow
     threads, and a healthy target is served at once. With no slow threads (the control), it
     waits for their deadline."""
-    settings.HOOKS_SENDER_THREADS = 3
+    settings.HOOKS_SENDER_THREADS = 2
     settings.HOOKS_SLOW_SENDS = slow_sends
     settings.HOOKS_SLOW_AFTER_SECONDS = 0.2
     settings.HOOKS_TIMEOUT_SECONDS = 8.0

@@ -10,6 +10,7 @@ from standardwebhooks import Webhook
 from hooks.delivery import Pipeline, backoff_seconds, process_due_deliveries, prune_deliveries
 from hooks.fanout import create_deliveries
 from hooks.models import Delivery, DeliveryAttempt, Hook
+from hooks.rendering import for_reader, reader_of
 from tests.fixtures.hooks import wait_until
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("hook_settings")]
@@ -30,8 +31,10 @@ def test_a_2xx_is_delivered_signed_and_never_sent_again(receiver, make_hook, mak
 
     assert process_due_deliveries() == 1
     (request,) = receiver.wait_for(1)
-    # The body is the stored payload, signed as Standard Webhooks says, with the event id.
-    assert Webhook(hook.secret).verify(request.body, request.headers) == event.payload
+    # The body is the payload as the hook's owner reads it (hooks/rendering.py), signed as
+    # Standard Webhooks says, with the event id.
+    expected = for_reader(event, reader_of(kazoo_user))
+    assert Webhook(hook.secret).verify(request.body, request.headers) == expected
     assert request.headers["webhook-id"] == event.id
     assert request.headers["Content-Type"] == "application/json"
     assert request.headers["User-Agent"].startswith("kazoo-zapier/")
