@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test lint install migrate demo browser bench clean zapier-test axe screenshots
+.PHONY: run test lint install messages migrate demo browser bench clean zapier-test axe screenshots
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,13 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+install: $(INSTALLED) messages
+
+# The translations' .mo files, compiled from the .po files in git (never committed); msgfmt is
+# Debian's gettext.
+messages: $(INSTALLED)
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=zapier
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
