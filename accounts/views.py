@@ -81,6 +81,10 @@ class ConsentView(AuthorizationView):
 
     template_name = "oauth2_provider/authorize.html"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        return {**context, "admin_powers": admin_powers(context.get("scopes") or [])}
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and kazoo_profile(request.user) is None:
             logout(request)
@@ -101,6 +105,22 @@ SCOPE_POWERS = {
 def scope_powers(scopes: list[str]) -> str:
     """"receive your call events and place calls", in the active language."""
     return get_text_list([str(SCOPE_POWERS.get(scope, scope)) for scope in scopes], _("and"))
+
+
+def admin_powers(scopes: list[str]) -> str:
+    """What an administrator's consent adds, as the consent page says it, in the active language."""
+    powers = [
+        _("receive the calls of everyone in the account")
+        if "events" in scopes
+        else _("act for everyone in the account")
+    ]
+    if "settings" in scopes:
+        powers.append(_("change their call forwarding"))
+    if "callcentre" in scopes:
+        powers.append(_("log agents in and out"))
+    if "sms" in scopes:
+        powers.append(_("send SMS from any of its numbers"))
+    return ", ".join(powers)
 
 
 def connect(request: HttpRequest) -> HttpResponse:
