@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from drf_spectacular.contrib.django_oauth_toolkit import DjangoOAuthToolkitScheme
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 
 from accounts.preferences import supported_language
@@ -76,3 +77,10 @@ class OAuth2UserLanguageAuthentication(OAuth2Authentication):
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return result
+
+
+class OAuth2UserLanguageScheme(DjangoOAuthToolkitScheme):
+    """The OpenAPI schema's oauth2 scheme for the class above, as for DOT's own (drf-spectacular
+    matches extensions by exact class)."""
+
+    target_class = "accounts.language.OAuth2UserLanguageAuthentication"
