@@ -13,7 +13,13 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+install: $(INSTALLED) messages
+
+# The translations' .mo files, compiled from the .po files in git (never committed); msgfmt is
+# Debian's gettext.
+messages: $(INSTALLED)
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules --ignore=zapier
 
 # The translations (locale/ and each app's locale/), compiled from the committed .po files.
 GETTEXT ?= /usr/bin/msgfmt

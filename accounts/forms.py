@@ -8,31 +8,36 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import get_application_model
 
 from kazoo_zapier.kazoo.errors import KazooError
 
-BAD_CREDENTIALS = "The account name, username or password is not correct."
-KAZOO_UNREACHABLE = "We cannot reach the phone system right now; try again in a minute."
+# In English here (tests compare with them); translated as they are raised.
+BAD_CREDENTIALS = gettext_noop("The account name, username or password is not correct.")
+KAZOO_UNREACHABLE = gettext_noop(
+    "We cannot reach the phone system right now; try again in a minute."
+)
 
 
 class KazooSignInForm(forms.Form):
     """Shaped like Django's AuthenticationForm (request first, get_user()) for LoginView."""
 
     account_name = forms.CharField(
-        label="Account name",
+        label=_("Account name"),
         max_length=200,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "organization"}),
     )
     username = forms.CharField(
-        label="Username",
+        label=_("Username"),
         max_length=200,
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
     password = forms.CharField(
-        label="Password",
+        label=_("Password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -54,9 +59,9 @@ class KazooSignInForm(forms.Form):
                 self.request, account_name=account_name, username=username, password=password
             )
         except KazooError:
-            raise forms.ValidationError(KAZOO_UNREACHABLE, code="kazoo_unreachable") from None
+            raise forms.ValidationError(gettext(KAZOO_UNREACHABLE), code="kazoo_unreachable") from None
         if self.user_cache is None:
-            raise forms.ValidationError(BAD_CREDENTIALS, code="invalid_login")
+            raise forms.ValidationError(gettext(BAD_CREDENTIALS), code="invalid_login")
         return cleaned
 
     def get_user(self):

@@ -1,5 +1,7 @@
 """DRF permissions for the API: who a token speaks for, and what it was granted."""
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from oauth2_provider.contrib.rest_framework import TokenHasScope
 from rest_framework.permissions import BasePermission
 
@@ -9,7 +11,7 @@ from accounts.services import kazoo_profile
 class IsKazooUser(BasePermission):
     """The token belongs to an active Kazoo user (not staff, not someone who lost access)."""
 
-    message = "This connection does not belong to an active phone system user; reconnect it."
+    message = _("This connection does not belong to an active phone system user; reconnect it.")
     code = "not_a_kazoo_user"
 
     def has_permission(self, request, view) -> bool:
@@ -26,7 +28,7 @@ class HasScopes(TokenHasScope):
         allowed = super().has_permission(request, view)
         if not allowed:
             scopes = ", ".join(self.get_scopes(request, view))
-            self.message = (
-                f"This connection was not allowed to use: {scopes}. Reconnect the app and allow it."
-            )
+            self.message = gettext(
+                "This connection was not allowed to use: %(scopes)s. Reconnect the app and allow it."
+            ) % {"scopes": scopes}
         return allowed

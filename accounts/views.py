@@ -9,17 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from oauth2_provider.models import get_application_model
 from oauth2_provider.views import AuthorizationView
 
 from accounts.forms import KazooSignInForm, oauth_request_of
 from accounts.services import authorized_applications, kazoo_profile, revoke_tokens
-
-LOCKED_OUT = (
-    "Too many failed sign-ins for this user. For your security, sign-in is paused for "
-    "{minutes} minutes; try again later."
-)
 
 
 class SignInView(LoginView):
@@ -61,7 +59,14 @@ def lockout_response(
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     context = {
         "form": KazooSignInForm(request, initial=initial),
-        "locked_out": LOCKED_OUT.format(minutes=minutes),
+        "locked_out": ngettext(
+            "Too many failed sign-ins for this user. For your security, sign-in is paused for "
+            "%(minutes)d minute; try again later.",
+            "Too many failed sign-ins for this user. For your security, sign-in is paused for "
+            "%(minutes)d minutes; try again later.",
+            minutes,
+        )
+        % {"minutes": minutes},
         "next": posted.get("next") or request.GET.get("next", ""),
     }
     context |= sign_in_context(context["next"])
@@ -76,11 +81,46 @@ class ConsentView(AuthorizationView):
 
     template_name = "oauth2_provider/authorize.html"
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        return {**context, "admin_powers": admin_powers(context.get("scopes") or [])}
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.user.is_authenticated and kazoo_profile(request.user) is None:
             logout(request)
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
+
+
+# What an app connected with a scope may do, as the connect page says it ("may place calls").
+SCOPE_POWERS = {
+    "events": gettext_lazy("receive your call events"),
+    "calls": gettext_lazy("place calls"),
+    "settings": gettext_lazy("change your call forwarding"),
+    "callcentre": gettext_lazy("log you in and out of your queues"),
+    "sms": gettext_lazy("send SMS"),
+}
+
+
+def scope_powers(scopes: list[str]) -> str:
+    """"receive your call events and place calls", in the active language."""
+    return get_text_list([str(SCOPE_POWERS.get(scope, scope)) for scope in scopes], _("and"))
+
+
+def admin_powers(scopes: list[str]) -> str:
+    """What an administrator's consent adds, as the consent page says it, in the active language."""
+    powers = [
+        _("receive the calls of everyone in the account")
+        if "events" in scopes
+        else _("act for everyone in the account")
+    ]
+    if "settings" in scopes:
+        powers.append(_("change their call forwarding"))
+    if "callcentre" in scopes:
+        powers.append(_("log agents in and out"))
+    if "sms" in scopes:
+        powers.append(_("send SMS from any of its numbers"))
+    return ", ".join(powers)
 
 
 def connect(request: HttpRequest) -> HttpResponse:
@@ -89,7 +129,10 @@ def connect(request: HttpRequest) -> HttpResponse:
     context = {
         "profile": profile,
         "zapier_app_url": settings.ZAPIER_APP_URL,
-        "authorized": authorized_applications(request.user) if profile else [],
+        "authorized": [
+            {**item, "powers": scope_powers(item["scopes"])}
+            for item in (authorized_applications(request.user) if profile else [])
+        ],
     }
     return render(request, "accounts/connect.html", context)
 
@@ -99,7 +142,9 @@ def connect(request: HttpRequest) -> HttpResponse:
 def revoke_application(request: HttpRequest, application_id: int) -> HttpResponse:
     application = get_object_or_404(get_application_model(), pk=application_id)
     if revoke_tokens(request.user, application):
-        messages.success(request, f"{application.name} is disconnected.")
+        messages.success(
+            request, _("%(app)s is disconnected.") % {"app": application.name}
+        )
     return redirect("connect")
 
 

@@ -7,6 +7,9 @@ import math
 from typing import Any
 
 from django.conf import settings
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.exceptions import Throttled
@@ -28,8 +31,6 @@ from calls.serializers import (
     UserChoiceSerializer,
 )
 from kazoo_zapier import display
-
-PERIODS = {"s": "second", "m": "minute", "h": "hour", "d": "day"}
 
 
 class CallRateThrottle(UserRateThrottle):
@@ -62,13 +63,27 @@ class CallsThrottled(Throttled):
 
     def __init__(self, wait: float, detail: str) -> None:
         # "Try again in 56 minutes", not "in 3322 seconds"; Retry-After keeps the seconds.
-        super().__init__(detail=f"{detail} Try again in {display.duration(wait)}.")
+        again = _("Try again in %(wait)s.") % {"wait": display.duration(wait)}
+        super().__init__(detail=f"{detail} {again}")
         self.wait = math.ceil(wait)
 
 
 def describe_rate(rate: str) -> str:
+    """ "2/h" -> "2 calls per hour"; each unit a whole phrase, for each language's own words."""
     number, period = rate.split("/", 1)
-    return f"{number} calls per {PERIODS.get(period[:1], period)}"
+    count = int(number)
+    unit = period[:1]
+    if unit == "s":
+        text = ngettext("%(count)d call per second", "%(count)d calls per second", count)
+    elif unit == "m":
+        text = ngettext("%(count)d call per minute", "%(count)d calls per minute", count)
+    elif unit == "h":
+        text = ngettext("%(count)d call per hour", "%(count)d calls per hour", count)
+    elif unit == "d":
+        text = ngettext("%(count)d call per day", "%(count)d calls per day", count)
+    else:
+        return rate
+    return text % {"count": count}
 
 
 class HasAnyScope(BasePermission):
@@ -81,16 +96,15 @@ class HasAnyScope(BasePermission):
         token = request.auth
         allowed = token is not None and any(token.is_valid([scope]) for scope in scopes)
         if not allowed:
-            self.message = (
-                f"This connection was not allowed to use: {' or '.join(scopes)}. "
-                "Reconnect the app and allow it."
-            )
+            self.message = _(
+                "This connection was not allowed to use: %(scopes)s. Reconnect the app and allow it."
+            ) % {"scopes": get_text_list(scopes, _("or"))}
         return allowed
 
 
 class IsKazooAdmin(BasePermission):
     code = "admin_only"
-    message = (
+    message = gettext_lazy(
         "Only administrators of the Kazoo account can list its users and queues. Ask your "
         "administrator to set up this step, or choose from your own devices."
     )
@@ -117,9 +131,9 @@ class CallListView(APIView):
         return Response(CallSerializer(row).data, status=status.HTTP_201_CREATED)
 
     def throttled(self, request: Request, wait: float | None) -> None:
-        detail = (
-            f"Too many calls: you may place {describe_rate(settings.CALLS_RATE_LIMIT)} from Zapier."
-        )
+        detail = _("Too many calls: you may place %(rate)s from Zapier.") % {
+            "rate": describe_rate(settings.CALLS_RATE_LIMIT)
+        }
         self._log_throttled(request, detail)
         raise CallsThrottled(wait=wait, detail=detail)
 

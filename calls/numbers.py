@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
+from django.utils.translation import gettext as _
 from phonenumbers import PhoneNumberType, shortnumberinfo
 from phonenumbers.shortnumberinfo import ShortNumberCost
 
@@ -52,9 +53,11 @@ def destination(raw: str, policy: DialPolicy) -> Destination:
     """The normalized destination of `raw`, or NumberRefused saying why it may not be called."""
     text = (raw or "").strip()
     if not text:
-        raise NumberRefused("invalid_number", "Give the number to call.")
+        raise NumberRefused("invalid_number", _("Give the number to call."))
     if len(text) > MAX_INPUT_LENGTH:
-        raise NumberRefused("invalid_number", "The number is too long to be a phone number.")
+        raise NumberRefused(
+            "invalid_number", _("The number is too long to be a phone number.")
+        )
     compact = SEPARATORS.sub("", text)
 
     if EXTENSION.match(compact):
@@ -65,7 +68,7 @@ def destination(raw: str, policy: DialPolicy) -> Destination:
         parsed = phonenumbers.parse(text, policy.region)
     except phonenumbers.NumberParseException:
         raise NumberRefused(
-            "invalid_number", f"The number '{text}' is not a phone number."
+            "invalid_number", _("The number '%(number)s' is not a phone number.") % {"number": text}
         ) from None
     country = phonenumbers.region_code_for_country_code(parsed.country_code)
     if shortnumberinfo.is_emergency_number(str(parsed.national_number), country):

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 
@@ -46,6 +46,7 @@ class ZapRow:
     hook: Hook
     title: str
     status_text: str
+    reason: str
     delivered: int
     failed: int
     pending: int
@@ -61,6 +62,8 @@ def zap_rows(user: Any) -> list[ZapRow]:
             hook=hook,
             title=title_of(hook.event),
             status_text=str(STATUS_TEXT.get(hook.status, hook.get_status_display())),
+            # A stored reason reads in the user's language when it is one of the fixed ones.
+            reason=_(hook.status_reason) if hook.status_reason else "",
             delivered=hook.delivered_count,
             failed=hook.failed_count,
             pending=hook.pending_count,
@@ -88,7 +91,13 @@ def recover_from_connect(request: HttpRequest, hook_id: int) -> HttpResponse:
     if count:
         messages.success(
             request,
-            _("%(count)d event(s) of %(window)s will be sent again to your “%(title)s” Zap.")
+            # English keeps its "event(s)" (pages and tests read it); ngettext gives the other
+            # languages their own singular and plural.
+            ngettext(
+                "%(count)d event(s) of %(window)s will be sent again to your “%(title)s” Zap.",
+                "%(count)d event(s) of %(window)s will be sent again to your “%(title)s” Zap.",
+                count,
+            )
             % {"count": count, "window": label, "title": title},
         )
     else:

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import DateTimeField, F
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from hooks.models import Delivery, DeliveryAttempt, Hook
 from hooks.transport import SendResult
@@ -38,7 +39,8 @@ MAX_RETRY_SECONDS = 4 * 3600.0
 # Rows per UPDATE when recording deliveries: three parameters a row stays far below SQLite's
 # limit of 32,766 (and PostgreSQL's 65,535).
 UPDATE_CHUNK = 1000
-GONE_REASON = "The target answered 410 Gone: the Zap was turned off or deleted."
+# Stored in English; /connect/ shows it in the reader's language (hooks/connect.py).
+GONE_REASON = gettext_noop("The target answered 410 Gone: the Zap was turned off or deleted.")
 
 
 # --- Decisions ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 
 from events.models import Event
@@ -29,14 +30,26 @@ def recover(hook: Hook, since: datetime, until: datetime | None = None) -> int:
     until = until or timezone.now()
     if not hook.can_send:
         raise ValidationError(
-            {"hook": [f"This subscription is {hook.get_status_display()}: it sends nothing."]},
+            {
+                "hook": [
+                    _("This subscription is %(status)s: it sends nothing.")
+                    % {"status": hook.get_status_display()}
+                ]
+            },
             code="hook_cannot_send",
         )
     if since >= until:
-        raise ValidationError({"since": ["'since' must be before 'until'."]}, code="bad_window")
+        raise ValidationError(
+            {"since": [_("'since' must be before 'until'.")]}, code="bad_window"
+        )
     if until - since > MAX_WINDOW:
         raise ValidationError(
-            {"since": [f"At most {MAX_WINDOW.days} days can be sent again at once."]},
+            {
+                "since": [
+                    _("At most %(days)d days can be sent again at once.")
+                    % {"days": MAX_WINDOW.days}
+                ]
+            },
             code="window_too_long",
         )
     events = Event.objects.filter(

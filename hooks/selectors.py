@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from events.catalogue import EventType
 from events.models import Event
@@ -42,18 +43,21 @@ def refusal(user: Any, *, scope: str, kind: EventType | None = None) -> Refusal 
     profile = kazoo_profile(user)
     if profile is None or not profile.is_active or not user.is_active:
         return Refusal(
-            "not_a_kazoo_user", "Only a signed-in Kazoo user can subscribe to call events."
+            "not_a_kazoo_user", _("Only a signed-in Kazoo user can subscribe to call events.")
         )
     if scope == Hook.Scope.ACCOUNT and not profile.is_admin:
         return Refusal(
             "admin_required",
-            "Only Kazoo account administrators can receive the events of the whole account "
-            "(scope 'account'); choose scope 'user' to receive your own.",
+            _(
+                "Only Kazoo account administrators can receive the events of the whole account "
+                "(scope 'account'); choose scope 'user' to receive your own."
+            ),
         )
     if kind is not None and kind.admin_only and not profile.is_admin:
         return Refusal(
             "admin_required",
-            f"Only Kazoo account administrators can subscribe to '{kind.title}' events.",
+            _("Only Kazoo account administrators can subscribe to '%(type)s' events.")
+            % {"type": kind.title},
         )
     return None
 

@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
 from events.models import Event
@@ -34,12 +36,18 @@ def subscribe(
     kind = event_type(event)
     if kind is None:
         raise ValidationError(
-            {"event": [f"'{event}' is not an event type; see GET /api/v1/event-types."]},
+            {
+                "event": [
+                    _("'%(event)s' is not an event type; see GET /api/v1/event-types.")
+                    % {"event": event}
+                ]
+            },
             code="unknown_event",
         )
     if scope not in Hook.Scope.values:
         raise ValidationError(
-            {"scope": [f"The scope '{scope}' is not 'user' or 'account'."]}, code="bad_scope"
+            {"scope": [_("The scope '%(scope)s' is not 'user' or 'account'.") % {"scope": scope}]},
+            code="bad_scope",
         )
     if refused := refusal(user, scope=scope, kind=kind):
         raise PermissionDenied(refused.message, code=refused.code)
@@ -89,7 +97,7 @@ def pause(hooks: Iterable[Hook]) -> int:
     count = 0
     for hook in hooks:
         if hook.status == Hook.Status.ACTIVE:
-            hook.set_status(Hook.Status.PAUSED, "Paused by staff.")
+            hook.set_status(Hook.Status.PAUSED, gettext_noop("Paused by staff."))
             count += 1
     return count
 

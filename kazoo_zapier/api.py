@@ -15,6 +15,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -49,7 +51,8 @@ def _code_of(exc: exceptions.APIException) -> str:
     return exc.default_code
 
 
-EXPIRED_OR_INVALID = (
+# Plain English here (tests compare with it); translated where it is used.
+EXPIRED_OR_INVALID = gettext_noop(
     "The access token is invalid or has expired; reconnect the app to get a new one."
 )
 
@@ -65,7 +68,7 @@ def _kazoo_response(exc: KazooError) -> Response:
     if isinstance(exc, KazooUnreachable):
         body = {
             "code": "kazoo_unreachable",
-            "detail": "The phone system cannot be reached right now; try again in a minute.",
+            "detail": _("The phone system cannot be reached right now; try again in a minute."),
         }
         return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE)
     if isinstance(exc, KazooRateLimited):
@@ -73,10 +76,13 @@ def _kazoo_response(exc: KazooError) -> Response:
             headers["Retry-After"] = str(int(exc.retry_after))
         body = {
             "code": "kazoo_busy",
-            "detail": "The phone system is busy right now; try again in a minute.",
+            "detail": _("The phone system is busy right now; try again in a minute."),
         }
         return Response(body, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers=headers)
-    body = {"code": "kazoo_error", "detail": f"The phone system refused the request: {exc}"}
+    body = {
+        "code": "kazoo_error",
+        "detail": _("The phone system refused the request: %(error)s") % {"error": exc},
+    }
     return Response(body, status=status.HTTP_502_BAD_GATEWAY)
 
 
@@ -107,7 +113,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, exceptions.NotAuthenticated) and _presented_a_token(context):
         # DRF's "credentials were not provided" is untrue here: a token came and was refused
         # (the WWW-Authenticate header says invalid_token). Zapier refreshes on any 401.
-        detail = EXPIRED_OR_INVALID
+        detail = _(EXPIRED_OR_INVALID)
     if isinstance(detail, dict):
         # A permission's message may already be a dict (DOT's TokenHasScope with scopes).
         body = {"code": _code_of(exc), **{k: v for k, v in detail.items()}}

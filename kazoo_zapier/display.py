@@ -18,6 +18,7 @@ import phonenumbers
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import ngettext
 
 # Django's date-format syntax: 2026-12-03 13:00:37 UTC
 DATETIME_FORMAT = "Y-m-d H:i:s T"
@@ -57,19 +58,32 @@ def duration(seconds: float | timedelta) -> str:
         seconds = seconds.total_seconds()
     total = max(0, round(seconds))
     if total < 60:
-        return _plural(total, "second")
+        return _seconds(total)
     minutes = -(-total // 60)  # round a wait up: "in 1 minute", never "in 0 minutes"
     hours, minutes = divmod(minutes, 60)
     if not hours:
-        return _plural(minutes, "minute")
+        return _minutes(minutes)
     if hours >= 24:
         days, hours = divmod(hours, 24)
-        return " ".join([_plural(days, "day")] + ([_plural(hours, "hour")] if hours else []))
-    return " ".join([_plural(hours, "hour")] + ([_plural(minutes, "minute")] if minutes else []))
+        return " ".join([_days(days)] + ([_hours(hours)] if hours else []))
+    return " ".join([_hours(hours)] + ([_minutes(minutes)] if minutes else []))
 
 
-def _plural(count: int, unit: str) -> str:
-    return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+# One function per unit: makemessages needs each plural pair spelled out for the translators.
+def _seconds(count: int) -> str:
+    return ngettext("%(count)d second", "%(count)d seconds", count) % {"count": count}
+
+
+def _minutes(count: int) -> str:
+    return ngettext("%(count)d minute", "%(count)d minutes", count) % {"count": count}
+
+
+def _hours(count: int) -> str:
+    return ngettext("%(count)d hour", "%(count)d hours", count) % {"count": count}
+
+
+def _days(count: int) -> str:
+    return ngettext("%(count)d day", "%(count)d days", count) % {"count": count}
 
 
 @lru_cache(maxsize=1)

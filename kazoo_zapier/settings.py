@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop as _
 
 from kazoo_zapier.env import (
     env_bool,
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "kazoo_zapier.errors.BrandedNotFoundMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: the switcher's choice, else the Kazoo user's language.
+    "accounts.language.UserLanguageMiddleware",
     # Times in the zone of whoever looks (kazoo_zapier/display.py).
     "kazoo_zapier.display.TimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -205,13 +208,14 @@ if _proxies := env_int("AXES_PROXY_COUNT", 0, minimum=0):
 SMS_ENABLED = env_bool("SMS_ENABLED", False)
 
 OAUTH2_PROVIDER = {
+    # Marked for translation only: the consent page translates them as it shows them.
     "SCOPES": {
-        "events": "Receive your call events (new, answered, missed and ended calls)",
-        "calls": "Place calls from your phone",
-        "settings": "Change your call forwarding and Do Not Disturb",
-        "callcentre": "Log you in and out of your call-centre queues, pause and resume you",
+        "events": _("Receive your call events (new, answered, missed and ended calls)"),
+        "calls": _("Place calls from your phone"),
+        "settings": _("Change your call forwarding and Do Not Disturb"),
+        "callcentre": _("Log you in and out of your call-centre queues, pause and resume you"),
         # Only where the provider set up SMS in Kazoo: otherwise no app may ask for it.
-        **({"sms": "Send text messages (SMS) from your phone numbers"} if SMS_ENABLED else {}),
+        **({"sms": _("Send text messages (SMS) from your phone numbers")} if SMS_ENABLED else {}),
     },
     "DEFAULT_SCOPES": ["events", "calls"],
     "PKCE_REQUIRED": True,
@@ -240,7 +244,8 @@ OAUTH2_PROVIDER = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        # DOT's OAuth2Authentication, answering in the token owner's language.
+        "accounts.language.OAuth2UserLanguageAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -269,6 +274,9 @@ LANGUAGES = [
     ("it", "Italiano"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language switcher's choice lasts a year, not one browser session.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -424,6 +432,7 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # /healthz and /readyz are probed over plain HTTP from inside the cluster.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 

@@ -16,6 +16,8 @@ urlpatterns = [
     # The staff console first: its /admin/console/ pages would otherwise fall to the admin.
     path("", include("kazoo_zapier.console.urls")),
     path("admin/", admin.site.urls),
+    # The language switcher's POST target (Django's set_language); URLs carry no language prefix.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("", include(accounts_urls.urlpatterns)),

@@ -38,6 +38,11 @@
     var retries = 0;
     var timer = null;
 
+    // The words come from the page (data-text-* on the status line), in its language.
+    function words(name) {
+      return status.dataset["text" + name.charAt(0).toUpperCase() + name.slice(1)];
+    }
+
     function say(text, state) {
       status.textContent = text;
       root.dataset.state = state;
@@ -54,7 +59,7 @@
       tr.appendChild(cell(event.title || event.type, "type"));
       if (showAccount) tr.appendChild(cell(event.account_name || event.account_id, "account"));
       tr.appendChild(cell(event.user_name || "", "user"));
-      tr.appendChild(cell((event.test ? "[test] " : "") + event.summary, "summary"));
+      tr.appendChild(cell((event.test ? words("test") + " " : "") + event.summary, "summary"));
       tr.title = JSON.stringify(event.payload, null, 2);
       return tr;
     }
@@ -75,7 +80,7 @@
 
     function connect() {
       clearTimeout(timer);
-      say("Connecting…", "connecting");
+      say(words("connecting"), "connecting");
       var current = new WebSocket(url());
       socket = current;
       current.onmessage = function (message) {
@@ -83,19 +88,19 @@
         if (data.kind === "hello") {
           rows.textContent = "";
           retries = 0;
-          say("Live: new events appear at the top.", "live");
+          say(words("live"), "live");
         }
         add(data.events || []);
       };
       current.onclose = function (closed) {
         if (socket !== current) return; // replaced by a new filter
         if (closed.code === NOT_ALLOWED) {
-          say("You are not allowed to watch these events. Sign in again?", "refused");
+          say(words("refused"), "refused");
           return;
         }
         retries += 1;
         var wait = Math.min(30, Math.pow(2, retries));
-        say("Disconnected; trying again in " + wait + " s.", "reconnecting");
+        say(words("reconnecting").replace("{seconds}", wait), "reconnecting");
         timer = setTimeout(connect, wait * 1000);
       };
     }
