@@ -23,6 +23,7 @@ from django.utils import translation
 
 from events.catalogue import EventType
 from events.normalizer.summary import summarize
+from kazoo_zapier.display import parse_e164
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,8 @@ def zone_country(zone: str) -> str | None:
 @lru_cache(maxsize=65536)
 def display_number(number: str | None, region: str) -> str | None:
     """'+493012345670' for a German reader: '030 12345670'; for a French one: '+49 30 12345670'."""
-    if not number or not number.startswith("+") or not number[1:].isdigit():
-        return number
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
+    parsed = parse_e164(number)
+    if parsed is None:
         return number
     own = phonenumbers.region_code_for_number(parsed) == region
     style = (

@@ -40,14 +40,21 @@ def when(value: datetime | str | None, empty: str = "—") -> str:
     return date_format(timezone.localtime(value), DATETIME_FORMAT)
 
 
+def parse_e164(number: str | None) -> phonenumbers.PhoneNumber | None:
+    """An E.164 number parsed, or None for an extension, a SIP name or anything else."""
+    if not number or not number.startswith("+") or not number[1:].isdigit():
+        return None
+    try:
+        return phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+
+
 @lru_cache(maxsize=16384)
 def phone_number(number: str | None) -> str | None:
     """'+14155550100' -> '+1 415-555-0100'; '201' (an extension) and None unchanged."""
-    if not number or not number.startswith("+") or not number[1:].isdigit():
-        return number
-    try:
-        parsed = phonenumbers.parse(number, None)
-    except phonenumbers.NumberParseException:
+    parsed = parse_e164(number)
+    if parsed is None:
         return number
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
